@@ -1,0 +1,17 @@
+# tributary_unit_test(NAME SOURCES... LIBS ...)
+# One GoogleTest binary per part of src/, every test case registered with ctest under
+# the label `unit`. Discovery runs before the tests (not at build time) so a sanitizer
+# build does not execute test binaries while compiling.
+include(GoogleTest)
+function(tributary_unit_test name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;LIBS" ${ARGN})
+  if(NOT TRIBUTARY_BUILD_TESTS)
+    return()
+  endif()
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gtest GTest::gmock GTest::gtest_main)
+  gtest_discover_tests(${name}
+    DISCOVERY_MODE PRE_TEST
+    PROPERTIES LABELS unit
+    WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+endfunction()

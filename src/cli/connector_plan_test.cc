@@ -1,0 +1,56 @@
+#include "cli/connector_plan.h"
+
+#include <gtest/gtest.h>
+
+#include "config/loader.h"
+
+namespace tributary::cli {
+namespace {
+
+config::ConnectorConfig Load(const std::string& path, const std::string& json) {
+  auto raw = config::LoadConfigText(path, json);
+  EXPECT_TRUE(raw.has_value());
+  auto r = config::Validate(*raw);
+  EXPECT_TRUE(r.config.has_value());
+  return *r.config;
+}
+
+const char* kSource = R"({"name":"src","config":{"connector.class":"MySqlConnector",
+  "database.hostname":"db","database.user":"u","database.password":"topsecret","database.server.id":"7",
+  "topic.prefix":"app","database.include.list":"shop","schema.history.internal.kafka.topic":"h"}})";
+
+TEST(ConnectorPlanTest, DescribesWithoutSecrets) {
+  auto src = Load("src.json", kSource);
+  std::string text = DescribeConnector(src) + DescribeSettings(src);
+  EXPECT_NE(text.find("read the binlog of u@db:3306 as replica server id 7"), std::string::npos) << text;
+  EXPECT_NE(text.find("topics app.<database>.<table>"), std::string::npos) << text;
+  EXPECT_NE(text.find("database.password = [hidden]"), std::string::npos) << text;
+  EXPECT_EQ(text.find("topsecret"), std::string::npos) << text;
+}
+
+TEST(ConnectorPlanTest, WarnsWhenSinkWouldStopOnTombstones) {
+  auto src = Load("src.json", kSource);
+  auto sink = Load("sink.json", R"({"name":"sink","config":{"connector.class":"S3SinkConnector",
+    "topics":"app.shop.orders","s3.bucket.name":"b","flush.size":"3",
+    "format.class":"io.confluent.connect.s3.format.json.JsonFormat"}})");
+  auto d = CheckPipeline({src, sink});
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_FALSE(d[0].error());
+  EXPECT_NE(d[0].message.find("stops the sink at the first DELETE"), std::string::npos);
+
+  auto regex_sink = Load("sink2.json", R"({"name":"sink2","config":{"connector.class":"S3SinkConnector",
+    "topics.regex":"app\\.shop\\..*","s3.bucket.name":"b","flush.size":"3","behavior.on.null.values":"fail",
+    "format.class":"io.confluent.connect.s3.format.json.JsonFormat"}})");
+  EXPECT_EQ(CheckPipeline({src, regex_sink}).size(), 1u);
+
+  auto ignoring = Load("sink3.json", R"({"name":"sink3","config":{"connector.class":"S3SinkConnector",
+    "topics":"app.shop.orders","s3.bucket.name":"b","flush.size":"3","behavior.on.null.values":"ignore",
+    "format.class":"io.confluent.connect.s3.format.json.JsonFormat"}})");
+  EXPECT_TRUE(CheckPipeline({src, ignoring}).empty());
+  auto dup = CheckPipeline({src, src});
+  ASSERT_FALSE(dup.empty());
+  EXPECT_TRUE(dup[0].error());
+}
+
+}  // namespace
+}  // namespace tributary::cli

@@ -1,0 +1,96 @@
+// ByteReader: a bounds-checked cursor over a byte buffer.
+//
+// Every parser of untrusted bytes (binlog events, Kafka records) reads through this
+// class, so no parser can read past the end whatever the input. Reads are little-endian
+// (the MySQL wire and binlog byte order) unless the name says BigEndian.
+//
+// Lifetime: the reader and every span/string_view it returns are views into the buffer
+// given to the constructor; they live exactly as long as that buffer.
+// Thread-compatible (one reader per thread).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+#include "common/status.h"
+
+namespace tributary {
+
+class ByteReader {
+ public:
+  explicit ByteReader(std::span<const std::byte> data) : data_(data) {}
+  ByteReader(const void* data, size_t size)
+      : data_(static_cast<const std::byte*>(data), size) {}
+
+  size_t position() const { return pos_; }
+  size_t remaining() const { return data_.size() - pos_; }
+  size_t size() const { return data_.size(); }
+  bool empty() const { return pos_ == data_.size(); }
+  bool Has(size_t n) const { return n <= remaining(); }
+
+  // Little-endian unsigned integer of `width` bytes (1..8).
+  Result<uint64_t> ReadUint(size_t width) {
+    if (width == 0 || width > 8) return Error(Status::Internal("ReadUint width must be 1..8"));
+    if (!Has(width)) return Error(Short(width));
+    uint64_t v = 0;
+    for (size_t i = 0; i < width; ++i) {
+      v |= static_cast<uint64_t>(data_[pos_ + i]) << (8 * i);
+    }
+    pos_ += width;
+    return v;
+  }
+  // Big-endian unsigned integer of `width` bytes (1..8), as DECIMAL and TIME2 use.
+  Result<uint64_t> ReadUintBigEndian(size_t width) {
+    if (width == 0 || width > 8) return Error(Status::Internal("ReadUint width must be 1..8"));
+    if (!Has(width)) return Error(Short(width));
+    uint64_t v = 0;
+    for (size_t i = 0; i < width; ++i) v = (v << 8) | static_cast<uint64_t>(data_[pos_ + i]);
+    pos_ += width;
+    return v;
+  }
+  Result<uint8_t> ReadU8() { return Narrow<uint8_t>(ReadUint(1)); }
+  Result<uint16_t> ReadU16() { return Narrow<uint16_t>(ReadUint(2)); }
+  Result<uint32_t> ReadU24() { return Narrow<uint32_t>(ReadUint(3)); }
+  Result<uint32_t> ReadU32() { return Narrow<uint32_t>(ReadUint(4)); }
+  Result<uint64_t> ReadU48() { return ReadUint(6); }
+  Result<uint64_t> ReadU64() { return ReadUint(8); }
+
+  // MySQL length-encoded integer (0xFB..0xFF prefixes); 0xFB (NULL) and 0xFF are
+  // rejected as corruption since they are not lengths.
+  Result<uint64_t> ReadLengthEncoded();
+
+  // The next n bytes as a view; advances past them.
+  Result<std::span<const std::byte>> ReadBytes(size_t n) {
+    if (!Has(n)) return Error(Short(n));
+    auto out = data_.subspan(pos_, n);
+    pos_ += n;
+    return out;
+  }
+  Result<std::string_view> ReadString(size_t n) {
+    auto bytes = ReadBytes(n);
+    if (!bytes) return Error(bytes.error());
+    return std::string_view(reinterpret_cast<const char*>(bytes->data()), bytes->size());
+  }
+  Status Skip(size_t n) {
+    if (!Has(n)) return Short(n);
+    pos_ += n;
+    return Status::Ok();
+  }
+  // Everything not yet read, without advancing.
+  std::span<const std::byte> Rest() const { return data_.subspan(pos_); }
+
+ private:
+  template <typename T>
+  static Result<T> Narrow(Result<uint64_t> r) {
+    if (!r) return Error(r.error());
+    return static_cast<T>(*r);
+  }
+  Status Short(size_t wanted) const;
+
+  std::span<const std::byte> data_;
+  size_t pos_ = 0;
+};
+
+}  // namespace tributary
