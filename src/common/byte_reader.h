@@ -9,8 +9,10 @@
 // Thread-compatible (one reader per thread).
 #pragma once
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <span>
 #include <string_view>
 
@@ -34,10 +36,7 @@ class ByteReader {
   Result<uint64_t> ReadUint(size_t width) {
     if (width == 0 || width > 8) return Error(Status::Internal("ReadUint width must be 1..8"));
     if (!Has(width)) return Error(Short(width));
-    uint64_t v = 0;
-    for (size_t i = 0; i < width; ++i) {
-      v |= static_cast<uint64_t>(data_[pos_ + i]) << (8 * i);
-    }
+    uint64_t v = LoadLittleEndian(data_.data() + pos_, width);
     pos_ += width;
     return v;
   }
@@ -50,12 +49,12 @@ class ByteReader {
     pos_ += width;
     return v;
   }
-  Result<uint8_t> ReadU8() { return Narrow<uint8_t>(ReadUint(1)); }
-  Result<uint16_t> ReadU16() { return Narrow<uint16_t>(ReadUint(2)); }
-  Result<uint32_t> ReadU24() { return Narrow<uint32_t>(ReadUint(3)); }
-  Result<uint32_t> ReadU32() { return Narrow<uint32_t>(ReadUint(4)); }
-  Result<uint64_t> ReadU48() { return ReadUint(6); }
-  Result<uint64_t> ReadU64() { return ReadUint(8); }
+  Result<uint8_t> ReadU8() { return ReadFixed<uint8_t, 1>(); }
+  Result<uint16_t> ReadU16() { return ReadFixed<uint16_t, 2>(); }
+  Result<uint32_t> ReadU24() { return ReadFixed<uint32_t, 3>(); }
+  Result<uint32_t> ReadU32() { return ReadFixed<uint32_t, 4>(); }
+  Result<uint64_t> ReadU48() { return ReadFixed<uint64_t, 6>(); }
+  Result<uint64_t> ReadU64() { return ReadFixed<uint64_t, 8>(); }
 
   // MySQL length-encoded integer (0xFB..0xFF prefixes); 0xFB (NULL) and 0xFF are
   // rejected as corruption since they are not lengths.
@@ -82,10 +81,22 @@ class ByteReader {
   std::span<const std::byte> Rest() const { return data_.subspan(pos_); }
 
  private:
-  template <typename T>
-  static Result<T> Narrow(Result<uint64_t> r) {
-    if (!r) return Error(r.error());
-    return static_cast<T>(*r);
+  // Reads `width` bytes (1..8) as a little-endian number, whatever the host order.
+  static uint64_t LoadLittleEndian(const std::byte* p, size_t width) {
+    uint64_t v = 0;
+    if constexpr (std::endian::native == std::endian::little) {
+      std::memcpy(&v, p, width);
+    } else {
+      for (size_t i = 0; i < width; ++i) v |= static_cast<uint64_t>(p[i]) << (8 * i);
+    }
+    return v;
+  }
+  template <typename T, size_t kWidth>
+  Result<T> ReadFixed() {
+    if (!Has(kWidth)) [[unlikely]] return Error(Short(kWidth));
+    T v = static_cast<T>(LoadLittleEndian(data_.data() + pos_, kWidth));
+    pos_ += kWidth;
+    return v;
   }
   Status Short(size_t wanted) const;
 

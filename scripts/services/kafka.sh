@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Apache Kafka broker (KRaft, one node that is broker and controller) for tests and the
+# quickstart: scripts/services/kafka.sh start|stop|restart|status|reset
+#
+# The jars come from Maven Central through scripts/services/kafka/pom.xml (the pinned
+# release is there) and are kept in $TRIBUTARY_CACHE/kafka-<version>/libs. Topic
+# auto-creation is on. `scripts/kafka` lists and dumps topics.
+#
+# Environment (defaults): TRIBUTARY_KAFKA_PORT=9092, TRIBUTARY_KAFKA_CONTROLLER_PORT=9093,
+# TRIBUTARY_KAFKA_HEAP=512m.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+NAME=kafka
+PORT="${TRIBUTARY_KAFKA_PORT:-9092}"
+CPORT="${TRIBUTARY_KAFKA_CONTROLLER_PORT:-9093}"
+HEAP="${TRIBUTARY_KAFKA_HEAP:-512m}"
+POM="$TRIBUTARY_ROOT/scripts/services/kafka/pom.xml"
+VERSION=$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$POM")
+LIBS="$TRIBUTARY_CACHE/kafka-$VERSION/libs"
+DIR="$TRIBUTARY_SERVICES_DIR/$NAME"
+LOG="$DIR/$NAME.log"
+PATTERN="kafka.Kafka $DIR/server.properties"
+
+fetch_jars() {
+  [ -f "$LIBS/.complete" ] && return 0
+  command -v mvn >/dev/null || die "mvn not found: run scripts/install-deps.sh"
+  command -v java >/dev/null || die "java not found: run scripts/install-deps.sh"
+  log "kafka: fetching Kafka $VERSION jars from Maven Central into $LIBS"
+  rm -rf "$LIBS" && mkdir -p "$LIBS"
+  mvn -q -B -f "$POM" dependency:copy-dependencies -DincludeScope=runtime \
+    -DoutputDirectory="$LIBS" >&2 || die "kafka: mvn could not fetch the Kafka jars"
+  touch "$LIBS/.complete"
+}
+
+write_config() {
+  mkdir -p "$DIR"
+  cat > "$DIR/server.properties" <<PROPS
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:$CPORT
+listeners=PLAINTEXT://127.0.0.1:$PORT,CONTROLLER://127.0.0.1:$CPORT
+advertised.listeners=PLAINTEXT://127.0.0.1:$PORT
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+log.dirs=$DIR/data
+num.partitions=1
+auto.create.topics.enable=true
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=4
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+transaction.state.log.num.partitions=4
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+group.initial.rebalance.delay.ms=0
+message.max.bytes=67108864
+PROPS
+  cat > "$DIR/log4j2.properties" <<'PROPS'
+status = warn
+appender.console.type = Console
+appender.console.name = STDOUT
+appender.console.layout.type = PatternLayout
+appender.console.layout.pattern = [%d] %p %m (%c)%n
+rootLogger.level = INFO
+rootLogger.appenderRef.stdout.ref = STDOUT
+logger.kafka.name = kafka
+logger.kafka.level = INFO
+logger.state.name = state.change.logger
+logger.state.level = WARN
+PROPS
+}
+
+java_cmd() {
+  java -Xms"$HEAP" -Xmx"$HEAP" -XX:+UseG1GC -Djava.awt.headless=true \
+    -Dlog4j2.configurationFile="$DIR/log4j2.properties" -Dkafka.logs.dir="$DIR/logs" \
+    -cp "$LIBS/*" "$@"
+}
+
+start() {
+  if svc_alive "$NAME" "$PATTERN"; then
+    log "kafka: already running (pid $(svc_pid "$NAME"), port $PORT)"
+    return 0
+  fi
+  port_open "$PORT" && die "kafka: port $PORT is taken by another process; set TRIBUTARY_KAFKA_PORT"
+  port_open "$CPORT" && die "kafka: port $CPORT is taken; set TRIBUTARY_KAFKA_CONTROLLER_PORT"
+  fetch_jars
+  write_config
+  if [ ! -f "$DIR/data/meta.properties" ]; then
+    local cluster_id
+    cluster_id=$(java_cmd kafka.tools.StorageTool random-uuid 2>>"$LOG" | tail -n 1)
+    java_cmd kafka.tools.StorageTool format -t "$cluster_id" -c "$DIR/server.properties" \
+      >>"$LOG" 2>&1 || die "kafka: kafka-storage format failed; see $LOG"
+  fi
+  : > "$DIR/ready.marker"
+  local started_at=$SECONDS
+  svc_spawn "$NAME" "$LOG" java -Xms"$HEAP" -Xmx"$HEAP" -XX:+UseG1GC -Djava.awt.headless=true \
+    -Dlog4j2.configurationFile="$DIR/log4j2.properties" -Dkafka.logs.dir="$DIR/logs" \
+    -cp "$LIBS/*" kafka.Kafka "$DIR/server.properties"
+  ready() {
+    svc_alive "$NAME" "$PATTERN" || return 2
+    port_open "$PORT" && grep -q "Kafka Server started" "$LOG"
+  }
+  if ! wait_until 90 "kafka to start" ready; then
+    tail -n 40 "$LOG" >&2
+    die "kafka did not start; see $LOG"
+  fi
+  log "kafka: ready on 127.0.0.1:$PORT in $((SECONDS - started_at))s (Kafka $VERSION, pid $(svc_pid "$NAME"), log $LOG)"
+}
+
+case "${1:-}" in
+  start) start ;;
+  stop) svc_stop "$NAME" "$PATTERN" ;;
+  restart) svc_stop "$NAME" "$PATTERN"; start ;;
+  status) svc_status "$NAME" "$PATTERN" "$PORT" ;;
+  reset) svc_stop "$NAME" "$PATTERN"; rm -rf "$DIR"; log "kafka: data removed" ;;
+  fetch) fetch_jars ;;
+  *) echo "usage: $0 start|stop|restart|status|reset|fetch" >&2; exit 2 ;;
+esac

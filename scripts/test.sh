@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# THE test command (README, .ci/run): installs what is missing, builds, starts the real
+# services, runs every test tier, stops the services, prints a timing summary, and exits
+# non-zero on any failure.
+#
+#   1. deps          scripts/install-deps.sh (Debian packages, venv, Kafka jars, MinIO)
+#   2. build         RelWithDebInfo in build/rel, warnings as errors
+#   3. unit          ctest -L unit in build/rel (no services needed)
+#   4. build-asan    Debug + ASan + UBSan in build/asan
+#   5. unit-asan     ctest -L unit in build/asan
+#   6. services      scripts/services.sh start (MariaDB, Kafka, S3)
+#   7. e2e           pytest tests/e2e against the services
+# Services that were already running before are left running.
+#
+# Options: --no-asan skips 4-5; --unit-only stops after 5. Extra pytest args go in
+# TRIBUTARY_PYTEST_ARGS (e.g. "-k kafka").
+set -uo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+BUILD="${TRIBUTARY_BUILD_DIR:-$ROOT/build}"
+JOBS="${TRIBUTARY_JOBS:-$(nproc)}"
+ASAN=1
+E2E=1
+for arg in "$@"; do
+  case "$arg" in
+    --no-asan) ASAN=0 ;;
+    --unit-only) E2E=0 ;;
+    *) echo "usage: $0 [--no-asan] [--unit-only]" >&2; exit 2 ;;
+  esac
+done
+
+declare -a PHASES=() TIMES=() RESULTS=()
+FAILED=0
+phase() {  # phase NAME COMMAND...: runs, records time and result
+  local name=$1; shift
+  local start=$SECONDS
+  echo "==> $name" >&2
+  if "$@"; then
+    RESULTS+=("ok")
+  else
+    RESULTS+=("FAILED")
+    FAILED=1
+  fi
+  PHASES+=("$name")
+  TIMES+=($((SECONDS - start)))
+  return 0
+}
+
+summary() {
+  echo >&2
+  echo "Timing summary:" >&2
+  local total=0
+  for i in "${!PHASES[@]}"; do
+    printf '  %-12s %5ss  %s\n' "${PHASES[$i]}" "${TIMES[$i]}" "${RESULTS[$i]}" >&2
+    total=$((total + TIMES[i]))
+  done
+  printf '  %-12s %5ss\n' "total" "$total" >&2
+}
+
+STARTED_SERVICES=0
+cleanup() {
+  if [ "$STARTED_SERVICES" = 1 ]; then
+    "$ROOT/scripts/services.sh" stop >/dev/null 2>&1 || true
+  fi
+}
+trap cleanup EXIT
+
+configure_and_build() {  # DIR CMAKE_ARGS...
+  local dir=$1; shift
+  if [ ! -f "$dir/build.ninja" ]; then
+    cmake -S "$ROOT" -B "$dir" -G Ninja -DTRIBUTARY_WERROR=ON "$@" >/dev/null || return 1
+  fi
+  cmake --build "$dir" -j "$JOBS"
+}
+
+unit_tests() {  # DIR
+  ctest --test-dir "$1" -L unit --output-on-failure -j "$JOBS" --no-tests=error
+}
+
+e2e_tests() {
+  local venv
+  venv=$("$ROOT/scripts/python-env.sh") || return 1
+  # shellcheck disable=SC2086
+  TRIBUTARY_BIN="$BUILD/rel/src/cli/tributary" "$venv/bin/pytest" -q -p no:cacheprovider \
+    "$ROOT/tests/e2e" ${TRIBUTARY_PYTEST_ARGS:-}
+  local rc=$?
+  if [ "$rc" = 5 ]; then
+    echo "e2e: pytest collected no tests" >&2
+    return 1
+  fi
+  return "$rc"
+}
+
+start_services() {
+  if "$ROOT/scripts/services.sh" status >/dev/null 2>&1; then
+    echo "services: already running; they stay running" >&2
+    "$ROOT/scripts/services.sh" start  # refresh env.sh
+    return
+  fi
+  STARTED_SERVICES=1
+  "$ROOT/scripts/services.sh" start
+}
+
+phase deps "$ROOT/scripts/install-deps.sh"
+[ "$FAILED" = 0 ] && phase build configure_and_build "$BUILD/rel" -DCMAKE_BUILD_TYPE=RelWithDebInfo
+[ "$FAILED" = 0 ] && phase unit unit_tests "$BUILD/rel"
+if [ "$ASAN" = 1 ] && [ "${RESULTS[1]:-}" = ok ]; then
+  phase build-asan configure_and_build "$BUILD/asan" -DCMAKE_BUILD_TYPE=Debug \
+    -DTRIBUTARY_SANITIZE=ON -DTRIBUTARY_BUILD_BENCH=OFF
+  [ "${RESULTS[-1]}" = ok ] && phase unit-asan unit_tests "$BUILD/asan"
+fi
+if [ "$E2E" = 1 ] && [ "${RESULTS[1]:-}" = ok ]; then
+  phase services start_services
+  [ "${RESULTS[-1]}" = ok ] && phase e2e e2e_tests
+fi
+summary
+if [ "$FAILED" != 0 ]; then
+  echo "test.sh: FAILED" >&2
+  exit 1
+fi
+echo "test.sh: all tiers passed" >&2

@@ -1,0 +1,164 @@
+"""The `tributary` binary as a user meets it: subcommands, exit codes, config files."""
+
+import json
+
+from conftest import ROOT
+
+SEED_SOURCE = "examples/mysql_connector.json"
+SEED_SINK = "examples/sink_connector_cdc.json"
+
+
+def test_version_names_the_libraries(run_tributary):
+    r = run_tributary("version")
+    assert r.returncode == 0
+    assert r.stdout.startswith("tributary 0.1.0 (commit ")
+    for lib in ("libmariadb", "librdkafka", "libcurl", "zstd"):
+        assert f"  {lib} " in r.stdout
+
+
+def test_help_and_usage_errors(run_tributary):
+    for args in (["--help"], ["run", "--help"], ["version", "--help"], ["config-doc", "--help"]):
+        r = run_tributary(*args)
+        assert r.returncode == 0, args
+        assert "Usage:" in r.stdout
+    assert "Exit codes: 0 ok, 1 runtime failure, 2 usage or configuration error" in run_tributary("--help").stdout
+    assert run_tributary().returncode == 2
+    assert run_tributary("run").returncode == 2
+    assert run_tributary("run", "--no-such-flag", SEED_SOURCE).returncode == 2
+    assert run_tributary("run", "does-not-exist.json").returncode == 2
+
+
+def test_seed_files_load_and_report_their_placeholders(run_tributary):
+    r = run_tributary("run", "--dry-run", SEED_SOURCE, SEED_SINK)
+    assert r.returncode == 2
+    lines = r.stderr.splitlines()
+    want = [
+        f"{SEED_SOURCE}: error: database.hostname: still holds the template placeholder <YOUR_RDS_ENDPOINT>; put the real value here",
+        f"{SEED_SOURCE}: error: database.user: still holds the template placeholder <YOUR_DB_USERNAME>; put the real value here",
+        f"{SEED_SOURCE}: error: database.password: still holds a template placeholder; put the real value here (or ${{env:NAME}})",
+        f"{SEED_SOURCE}: error: database.server.name: still holds the template placeholder <LOGICAL_SERVER_NAME>; put the real value here",
+        f"{SEED_SOURCE}: error: database.include.list: still holds the template placeholder <YOUR_DATABASE_NAME>; put the real value here",
+        f"{SEED_SOURCE}: error: database.history.kafka.bootstrap.servers: still holds the template placeholder <KAFKA_BROKER>; put the real value here",
+        f"{SEED_SOURCE}: error: database.history.kafka.topic: still holds the template placeholder <HISTORY_TOPIC_NAME>; put the real value here",
+        f"{SEED_SINK}: error: topics: still holds the template placeholder <your-kafka-topic-name>; put the real value here",
+        f"{SEED_SINK}: error: s3.bucket.name: still holds the template placeholder <your-s3-bucket-name>; put the real value here",
+        f"{SEED_SINK}: error: s3.region: still holds the template placeholder <your-aws-region>; put the real value here",
+        "tributary: configuration has errors; nothing started",
+    ]
+    assert lines == want
+    assert "YOUR_DB_PASSWORD" not in r.stderr + r.stdout
+
+
+def test_seed_files_with_real_values_are_valid(run_tributary, tmp_path):
+    """The seed's files, placeholders filled in as a user would, pass (1.x keys included)."""
+    src = json.loads((ROOT / SEED_SOURCE).read_text())
+    src["config"].update({
+        "database.hostname": "mydb.abc123.us-east-1.rds.amazonaws.com",
+        "database.user": "debezium", "database.password": "hunter2-secret",
+        "database.server.name": "rds1", "database.include.list": "shop",
+        "database.history.kafka.bootstrap.servers": "broker1:9092",
+        "database.history.kafka.topic": "schema-changes.shop",
+    })
+    sink = json.loads((ROOT / SEED_SINK).read_text())
+    sink["config"].update({"topics": "rds1.shop.orders", "s3.bucket.name": "lake",
+                           "s3.region": "us-east-1"})
+    (tmp_path / "src.json").write_text(json.dumps(src))
+    (tmp_path / "sink.json").write_text(json.dumps(sink))
+    r = run_tributary("run", "--dry-run", "--show-settings", str(tmp_path / "src.json"),
+                      str(tmp_path / "sink.json"))
+    assert r.returncode == 0, r.stderr
+    assert "read the binlog of debezium@mydb.abc123.us-east-1.rds.amazonaws.com:3306 as replica server id 184054" in r.stdout
+    assert "write change events to topics rds1.<database>.<table> on Kafka broker1:9092" in r.stdout
+    assert "topic.prefix (written database.server.name) = rds1" in r.stdout
+    assert "database.password = [hidden]" in r.stdout
+    assert "hunter2-secret" not in r.stdout + r.stderr
+    # The seed pair has Kafka Connect's latent failure: tombstones into a sink that fails on them.
+    assert "behavior.on.null.values=fail stops the sink at the first DELETE" in r.stderr
+    assert "configuration OK (2 connectors); dry run, nothing started" in r.stdout
+
+
+def test_local_examples_are_valid(run_tributary):
+    r = run_tributary("run", "--dry-run", "examples/local/mysql_connector.json",
+                      "examples/local/sink_connector_cdc.json",
+                      env_extra={"TRIBUTARY_CDC_PASSWORD": "cdc", "AWS_ACCESS_KEY_ID": "k",
+                                 "AWS_SECRET_ACCESS_KEY": "s"})
+    assert r.returncode == 0, r.stderr
+    assert r.stderr == ""
+
+
+def test_run_without_dry_run_says_the_runtime_is_missing(run_tributary):
+    r = run_tributary("run", "examples/local/mysql_connector.json",
+                      env_extra={"TRIBUTARY_CDC_PASSWORD": "cdc"})
+    assert r.returncode == 1
+    assert "the connector runtime is not built in yet" in r.stderr
+
+
+def test_malformed_json_gives_line_and_column(run_tributary, tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{\n  "name": "x",\n  "config": {\n    "connector.class": "MySqlConnector",,\n  }\n}\n')
+    r = run_tributary("run", "--dry-run", str(bad))
+    assert r.returncode == 2
+    assert r.stderr.startswith(f"{bad}:4:41: malformed JSON: syntax error while parsing object key - unexpected ','")
+
+
+def test_one_message_per_problem_and_warnings(run_tributary, tmp_path):
+    cfg = tmp_path / "c.json"
+    cfg.write_text(json.dumps({"name": "c", "config": {
+        "connector.class": "io.debezium.connector.mysql.MySqlConnector",
+        "database.hostname": "h", "database.user": "u", "database.server.id": "0",
+        "topic.prefix": "p", "schema.history.internal.kafka.topic": "h",
+        "database.port": "not-a-port", "snapshot.mode": "sometimes", "databse.include.list": "x",
+    }}))
+    r = run_tributary("run", "--dry-run", str(cfg))
+    assert r.returncode == 2
+    lines = [l.removeprefix(f"{cfg}: ") for l in r.stderr.splitlines()]
+    assert "error: database.server.id: 0 is below the minimum 1" in lines
+    assert "error: database.port: 'not-a-port' is not a whole number" in lines
+    assert any(l.startswith("error: snapshot.mode: 'sometimes' is not one of: initial, ") for l in lines)
+    assert "warning: databse.include.list: unknown key, ignored (did you mean 'database.include.list'?)" in lines
+    assert len([l for l in lines if l.startswith("error:")]) == 3
+
+
+def test_unknown_connector_class(run_tributary, tmp_path):
+    cfg = tmp_path / "pg.json"
+    cfg.write_text('{"name": "pg", "config": {"connector.class": "io.debezium.connector.postgresql.PostgresConnector"}}')
+    r = run_tributary("run", "--dry-run", str(cfg))
+    assert r.returncode == 2
+    assert "unknown connector class 'io.debezium.connector.postgresql.PostgresConnector'" in r.stderr
+
+
+def test_placeholders_from_env_and_file_and_secrets_stay_hidden(run_tributary, tmp_path):
+    secrets = tmp_path / "secrets.properties"
+    secrets.write_text("db.password=file-secret-42\n")
+    cfg = tmp_path / "src.properties"  # connect-standalone style file
+    cfg.write_text(
+        "name=props-source\n"
+        "connector.class=io.debezium.connector.mysql.MySqlConnector\n"
+        "database.hostname=${env:DB_HOST}\n"
+        "database.user=cdc\n"
+        f"database.password=${{file:{secrets}:db.password}}\n"
+        "database.server.id=5\n"
+        "topic.prefix=p\n"
+        "schema.history.internal.kafka.topic=h\n"
+        "producer.override.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required password=\"jaas-secret\";\n")
+    r = run_tributary("run", "--dry-run", "--show-settings", str(cfg), env_extra={"DB_HOST": "db.example"})
+    assert r.returncode == 0, r.stderr
+    assert "MySQL source 'props-source'" in r.stdout
+    assert "read the binlog of cdc@db.example:3306" in r.stdout
+    assert "database.hostname = ${env:DB_HOST}" in r.stdout
+    out = r.stdout + r.stderr
+    assert "file-secret-42" not in out and "jaas-secret" not in out
+    assert "producer.override.sasl.jaas.config = [hidden]" in r.stdout
+    empty = run_tributary("run", "--dry-run", str(cfg), env_extra={"DB_HOST": ""})
+    assert empty.returncode == 2
+    assert "error: database.hostname: missing required key" in empty.stderr
+    unset = run_tributary("run", "--dry-run", str(cfg), env_extra={"DB_HOST": None})
+    assert unset.returncode == 2
+    assert "database.hostname: ${env:DB_HOST}: environment variable DB_HOST is not set" in unset.stderr
+
+
+def test_config_doc_matches_committed_doc(run_tributary):
+    r = run_tributary("config-doc")
+    assert r.returncode == 0
+    assert r.stdout == (ROOT / "docs/configuration.md").read_text()
+    assert "| `topic.prefix`<br>older: `database.server.name` |" in r.stdout
