@@ -6,6 +6,7 @@
 #   1. deps          scripts/install-deps.sh (Debian packages, venv, Kafka jars, MinIO)
 #   2. build         RelWithDebInfo in build/rel, warnings as errors
 #   3. unit          ctest -L unit in build/rel (no services needed)
+#   3b. decoder      pytest tests/decoder: every binlog of ../shared/testdata against its listing
 #   4. build-asan    Debug + ASan + UBSan in build/asan
 #   5. unit-asan     ctest -L unit in build/asan
 #   6. services      scripts/services.sh start (MariaDB, Kafka, S3)
@@ -77,6 +78,13 @@ unit_tests() {  # DIR
   ctest --test-dir "$1" -L unit --output-on-failure -j "$JOBS" --no-tests=error
 }
 
+decoder_tests() {
+  local venv
+  venv=$("$ROOT/scripts/python-env.sh") || return 1
+  TRIBUTARY_BIN="$BUILD/rel/src/cli/tributary" "$venv/bin/pytest" -q -p no:cacheprovider \
+    "$ROOT/tests/decoder"
+}
+
 e2e_tests() {
   local venv
   venv=$("$ROOT/scripts/python-env.sh") || return 1
@@ -104,6 +112,7 @@ start_services() {
 phase deps "$ROOT/scripts/install-deps.sh"
 [ "$FAILED" = 0 ] && phase build configure_and_build "$BUILD/rel" -DCMAKE_BUILD_TYPE=RelWithDebInfo
 [ "$FAILED" = 0 ] && phase unit unit_tests "$BUILD/rel"
+[ "${RESULTS[1]:-}" = ok ] && phase decoder decoder_tests
 if [ "$ASAN" = 1 ] && [ "${RESULTS[1]:-}" = ok ]; then
   phase build-asan configure_and_build "$BUILD/asan" -DCMAKE_BUILD_TYPE=Debug \
     -DTRIBUTARY_SANITIZE=ON -DTRIBUTARY_BUILD_BENCH=OFF

@@ -16,5 +16,6 @@ inline constexpr int kExitUsage = 2;
 CLI::App* AddVersionCommand(CLI::App& app, int* exit_code);
 CLI::App* AddRunCommand(CLI::App& app, int* exit_code);
 CLI::App* AddConfigDocCommand(CLI::App& app, int* exit_code);
+CLI::App* AddBinlogCommand(CLI::App& app, int* exit_code);
 
 }  // namespace tributary::cli

@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   AddVersionCommand(app, &exit_code);
   AddRunCommand(app, &exit_code);
   AddConfigDocCommand(app, &exit_code);
+  AddBinlogCommand(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

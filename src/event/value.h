@@ -1,0 +1,142 @@
+// Value: one column value of a row image, typed, as decoded from the binlog.
+//
+// Byte-carrying kinds (strings, blobs, BIT, JSON binary, GEOMETRY, VECTOR, DECIMAL in
+// MySQL's binary form) hold a view into the event buffer: the Value lives no longer than
+// the buffer of the event it was decoded from (see RowImage). Kinds computed by the
+// decoder (a JSON document after a partial update, say) own their bytes in `owned`.
+// Values are small and cheap to copy when they view; thread-compatible.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace tributary::event {
+
+enum class ValueKind : uint8_t {
+  kAbsent,      // column not in this row image (MINIMAL / NOBLOB images)
+  kNull,
+  kInt,         // signed integers (TINY..LONGLONG); `i`
+  kUInt,        // unsigned integers; `u`
+  kFloat,       // `f`
+  kDouble,      // `d`
+  kDecimal,     // `bytes` in MySQL's binary DECIMAL form; precision, scale
+  kYear,        // `i`: 0 or 1901..2155
+  kDate,        // `date` (zero parts allowed: '0000-00-00')
+  kTime,        // `time`: signed duration, may exceed 24 h
+  kDateTime,    // `datetime` (zero parts allowed), fsp
+  kTimestamp,   // `timestamp`: seconds since the epoch (UTC) + micros, fsp
+  kString,      // `bytes` in `charset` (a MySQL collation id; 63 = binary)
+  kBytes,       // `bytes`: BINARY/VARBINARY/BLOB (binary charset)
+  kBit,         // `bytes`: big-endian, (bits+7)/8 bytes; `bits`
+  kEnum,        // `u`: 1-based index, 0 = the empty error value
+  kSet,         // `u`: bitmask of members
+  kJsonBinary,  // `bytes`: MySQL binary JSON (empty = JSON null)
+  kJsonText,    // `bytes` or `owned`: JSON text (MariaDB; MySQL after a partial update)
+  kJsonDiff,    // `bytes`: MySQL partial-update diff list, when the before image lacks
+                // the document to apply it to (binlog_row_image=MINIMAL)
+  kGeometry,    // `bytes`: 4-byte little-endian SRID + WKB
+  kVector,      // `bytes`: float32 little-endian, dimension = size / 4
+};
+
+struct Date {
+  uint16_t year = 0;
+  uint8_t month = 0;
+  uint8_t day = 0;
+};
+
+struct Time {
+  bool negative = false;
+  uint32_t hours = 0;  // up to 838 (MySQL's TIME range), more for corrupt input
+  uint8_t minutes = 0;
+  uint8_t seconds = 0;
+  uint32_t micros = 0;
+};
+
+struct DateTime {
+  uint16_t year = 0;
+  uint8_t month = 0;
+  uint8_t day = 0;
+  uint8_t hour = 0;
+  uint8_t minute = 0;
+  uint8_t second = 0;
+  uint32_t micros = 0;
+};
+
+struct Timestamp {
+  int64_t seconds = 0;  // since 1970-01-01 00:00:00 UTC; 0 with micros 0 = zero timestamp
+  uint32_t micros = 0;
+};
+
+// The fixed-size part of a value; which member is meaningful depends on the kind.
+union Scalar {
+  int64_t i;
+  uint64_t u;
+  float f;
+  double d;
+  Date date;
+  Time time;
+  DateTime datetime;
+  Timestamp timestamp;
+  Scalar() : i(0) {}
+};
+
+struct Value {
+  ValueKind kind = ValueKind::kNull;
+  uint8_t fsp = 0;        // fractional second digits of temporal kinds (0..6)
+  uint8_t precision = 0;  // DECIMAL
+  uint8_t scale = 0;      // DECIMAL
+  uint16_t charset = 0;   // kString / kJsonText: collation id (0 = unknown)
+  uint16_t bits = 0;      // kBit: declared width
+  Scalar s;
+  std::string_view bytes;  // view into the event buffer, or into `owned`
+  std::string owned;       // set only by kinds the decoder computes
+
+  Value() = default;
+  Value(const Value& o) { *this = o; }
+  Value& operator=(const Value& o) {
+    if (this == &o) return *this;
+    CopyHeader(o);
+    owned = o.owned;
+    bytes = o.owns_bytes() ? std::string_view(owned) : o.bytes;
+    return *this;
+  }
+  Value(Value&& o) noexcept { *this = std::move(o); }
+  Value& operator=(Value&& o) noexcept {
+    if (this == &o) return *this;
+    bool owns = o.owns_bytes();
+    CopyHeader(o);
+    owned = std::move(o.owned);
+    bytes = owns ? std::string_view(owned) : o.bytes;
+    return *this;
+  }
+
+  static Value Null() { return Value(); }
+  static Value Absent() {
+    Value v;
+    v.kind = ValueKind::kAbsent;
+    return v;
+  }
+  bool is_null() const { return kind == ValueKind::kNull; }
+  bool is_absent() const { return kind == ValueKind::kAbsent; }
+  // True when `bytes` points into `owned` (so copies must re-point it).
+  bool owns_bytes() const { return !owned.empty() && bytes.data() == owned.data(); }
+  // Makes the value own `text` and view it.
+  void SetOwned(std::string text) {
+    owned = std::move(text);
+    bytes = owned;
+  }
+
+ private:
+  void CopyHeader(const Value& o) {
+    kind = o.kind;
+    fsp = o.fsp;
+    precision = o.precision;
+    scale = o.scale;
+    charset = o.charset;
+    bits = o.bits;
+    s = o.s;
+  }
+};
+
+}  // namespace tributary::event

@@ -1,0 +1,72 @@
+// EventDecoder: turns complete binlog events (bytes) into DecodedEvents.
+//
+// Stateful in the ways the binlog is: the last FORMAT_DESCRIPTION decides checksums and
+// post-header lengths, TABLE_MAPs are remembered by table id for the rows events that
+// follow, and a TRANSACTION_PAYLOAD's inner events are handed out by NextInner() after
+// the payload event itself.
+//
+// Not thread-safe: one decoder per binlog stream, used by one thread.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "common/status.h"
+#include "mysql/events.h"
+
+namespace tributary::mysql {
+
+struct DecoderOptions {
+  bool verify_checksums = true;
+  // Largest decompressed TRANSACTION_PAYLOAD accepted (bounded memory).
+  uint64_t max_payload_size = 1ull << 30;
+};
+
+class EventDecoder {
+ public:
+  explicit EventDecoder(DecoderOptions options = {}) : options_(options) {}
+
+  // Decodes one event: `bytes` is exactly the event (header, body and checksum when
+  // the current FORMAT_DESCRIPTION says CRC32). `offset` is where it starts, for messages.
+  // Errors are kCorruption (bad framing, checksum, body) or kUnsupported.
+  Result<DecodedEvent> Decode(std::span<const std::byte> bytes, uint64_t offset);
+
+  // After a TRANSACTION_PAYLOAD: its next inner event, or nullopt when done.
+  std::optional<Result<DecodedEvent>> NextInner();
+
+  const FormatDescriptionEvent& format() const { return format_; }
+  bool has_format() const { return has_format_; }
+  // Sets the format for streams that start without a FORMAT_DESCRIPTION in hand.
+  void SetFormat(FormatDescriptionEvent fde);
+
+  // Decodes the 19-byte common header.
+  static Result<EventHeader> DecodeHeader(std::span<const std::byte> bytes);
+
+ private:
+  Result<DecodedEvent> DecodeBody(const EventHeader& header, std::span<const std::byte> body,
+                                  uint64_t offset, bool inner);
+
+  DecoderOptions options_;
+  FormatDescriptionEvent format_;
+  bool has_format_ = false;
+  std::unordered_map<uint64_t, std::shared_ptr<const TableMap>> tables_;
+  // Decompressed payload being walked by NextInner().
+  std::vector<std::byte> payload_;
+  size_t payload_pos_ = 0;
+  bool in_payload_ = false;
+};
+
+// Decodes a FORMAT_DESCRIPTION event (whole event bytes), deciding whether it carries a
+// checksum from the server version, and verifying the checksum when it does.
+Result<FormatDescriptionEvent> DecodeFormatDescription(std::span<const std::byte> event,
+                                                       bool verify_checksum);
+
+// CRC32 of an event as MySQL computes it (the FDE's in-use flag cleared).
+uint32_t EventChecksum(std::span<const std::byte> event_without_checksum);
+
+}  // namespace tributary::mysql
