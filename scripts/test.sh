@@ -9,11 +9,14 @@
 #   3b. decoder      pytest tests/decoder: every binlog of ../shared/testdata against its listing
 #   4. build-asan    Debug + ASan + UBSan in build/asan
 #   5. unit-asan     ctest -L unit in build/asan
+#   5b. fuzz         scripts/fuzz.sh: libFuzzer on the binlog event decoder (clang, ASan +
+#                    UBSan) for $TRIBUTARY_FUZZ_SECONDS (60); a crash fails the run
 #   6. services      scripts/services.sh start (MariaDB, Kafka, S3)
 #   7. e2e           pytest tests/e2e against the services
 # Services that were already running before are left running.
 #
-# Options: --no-asan skips 4-5; --unit-only stops after 5. Extra pytest args go in
+# Options: --no-asan skips 4-5; --no-fuzz skips 5b; --unit-only stops after 5 (no fuzz
+# either). Extra pytest args go in
 # TRIBUTARY_PYTEST_ARGS (e.g. "-k kafka").
 set -uo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -22,11 +25,13 @@ BUILD="${TRIBUTARY_BUILD_DIR:-$ROOT/build}"
 JOBS="${TRIBUTARY_JOBS:-$(nproc)}"
 ASAN=1
 E2E=1
+FUZZ=1
 for arg in "$@"; do
   case "$arg" in
     --no-asan) ASAN=0 ;;
-    --unit-only) E2E=0 ;;
-    *) echo "usage: $0 [--no-asan] [--unit-only]" >&2; exit 2 ;;
+    --no-fuzz) FUZZ=0 ;;
+    --unit-only) E2E=0; FUZZ=0 ;;
+    *) echo "usage: $0 [--no-asan] [--no-fuzz] [--unit-only]" >&2; exit 2 ;;
   esac
 done
 
@@ -117,6 +122,9 @@ if [ "$ASAN" = 1 ] && [ "${RESULTS[1]:-}" = ok ]; then
   phase build-asan configure_and_build "$BUILD/asan" -DCMAKE_BUILD_TYPE=Debug \
     -DTRIBUTARY_SANITIZE=ON -DTRIBUTARY_BUILD_BENCH=OFF
   [ "${RESULTS[-1]}" = ok ] && phase unit-asan unit_tests "$BUILD/asan"
+fi
+if [ "$FUZZ" = 1 ] && [ "${RESULTS[1]:-}" = ok ]; then
+  phase fuzz "$ROOT/scripts/fuzz.sh" "${TRIBUTARY_FUZZ_SECONDS:-60}"
 fi
 if [ "$E2E" = 1 ] && [ "${RESULTS[1]:-}" = ok ]; then
   phase services start_services

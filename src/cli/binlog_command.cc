@@ -6,6 +6,12 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "common/json_text.h"
+#include <chrono>
+#include <cstdlib>
+#include <thread>
+
+#include "mysql/binlog_client.h"
 #include "mysql/binlog_file.h"
 #include "mysql/event_json.h"
 
@@ -16,9 +22,162 @@ struct BinlogArgs {
   std::vector<std::string> files;
   bool no_verify_checksum = false;
   bool quiet = false;
+  // Live mode.
+  std::string host;
+  uint16_t port = 3306;
+  std::string user;
+  std::string password_env = "MYSQL_PWD";
+  uint32_t server_id = 0;
+  std::string ssl_mode = "preferred";
+  std::string ssl_ca;
+  std::string from;  // FILE:POS
+  std::string gtid;  // MySQL GTID set or MariaDB GTID position
+  bool follow = false;
+  int max_reconnects = 10;
 };
 
+// Where a live stream can resume without losing or splitting a transaction.
+struct ResumePoint {
+  std::string file;
+  uint64_t position = 4;
+};
+
+bool EndsTransaction(const mysql::DecodedEvent& e) {
+  if (std::holds_alternative<mysql::XidEvent>(e.body)) return true;
+  if (const auto* q = std::get_if<mysql::QueryEvent>(&e.body)) {
+    // COMMIT of non-transactional tables, and DDL (which commits implicitly).
+    return q->sql != "BEGIN";
+  }
+  return false;
+}
+
+int RunLive(const BinlogArgs& args) {
+  mysql::BinlogClientOptions o;
+  o.host = args.host;
+  o.port = args.port;
+  o.user = args.user;
+  if (const char* pw = std::getenv(args.password_env.c_str()); pw != nullptr) o.password = pw;
+  auto mode = mysql::ParseSslMode(args.ssl_mode);
+  if (!mode) {
+    fmt::print(stderr, "tributary: error: {}\n", mode.error().message());
+    return kExitUsage;
+  }
+  o.ssl_mode = *mode;
+  o.ssl_ca = args.ssl_ca;
+  o.server_id = args.server_id;
+  o.non_blocking = !args.follow;
+  if (!args.from.empty()) {
+    size_t colon = args.from.rfind(':');
+    if (colon == std::string::npos) {
+      fmt::print(stderr, "tributary: error: --from takes FILE:POS, e.g. mysql-bin.000003:4\n");
+      return kExitUsage;
+    }
+    o.file = args.from.substr(0, colon);
+    o.position = std::strtoull(args.from.c_str() + colon + 1, nullptr, 10);
+  }
+  bool mariadb_gtid = !args.gtid.empty() && args.gtid.find_first_not_of("0123456789-, ") == std::string::npos;
+  if (mariadb_gtid) o.mariadb_gtid_pos = args.gtid;
+  else o.mysql_gtid_set = args.gtid;
+
+  ResumePoint resume;
+  int reconnects = 0;
+  std::string line;
+  while (true) {
+    auto client = mysql::BinlogClient::Connect(o);
+    if (!client) {
+      if (client.error().retryable() && args.follow && reconnects < args.max_reconnects) {
+        int wait_ms = std::min(30000, 250 << std::min(reconnects, 7));
+        fmt::print(stderr, "tributary: warning: {}; retrying in {} ms\n", client.error().message(), wait_ms);
+        std::this_thread::sleep_for(std::chrono::milliseconds(wait_ms));
+        ++reconnects;
+        continue;
+      }
+      fmt::print(stderr, "tributary: error: {}\n", client.error().message());
+      return client.error().code() == StatusCode::kInvalidArgument ? kExitUsage : kExitRuntime;
+    }
+    for (const auto& w : (*client)->info().warnings) fmt::print(stderr, "tributary: warning: {}\n", w);
+    mysql::DecoderOptions dopts;
+    dopts.verify_checksums = !args.no_verify_checksum;
+    mysql::EventDecoder decoder(dopts);
+    // The artificial ROTATE that opens the stream comes before any FORMAT_DESCRIPTION
+    // but already carries the checksum the server announced.
+    mysql::FormatDescriptionEvent initial;
+    if ((*client)->info().binlog_checksum == "CRC32") initial.checksum = mysql::ChecksumAlgorithm::kCrc32;
+    decoder.SetFormat(initial);
+    mysql::EventJsonContext ctx;
+    std::string file = o.file;
+    Status failure;
+    while (true) {
+      auto bytes = (*client)->Next();
+      if (!bytes) {
+        failure = bytes.error();
+        break;
+      }
+      if (bytes->empty()) return kExitOk;  // end of the binlog (not following)
+      auto header = mysql::EventDecoder::DecodeHeader(*bytes);
+      uint64_t at = header && header->log_pos >= header->event_size ? header->log_pos - header->event_size : 0;
+      auto ev = decoder.Decode(*bytes, at);
+      if (!ev) {
+        fmt::print(stderr, "tributary: error: {}:{}: {}\n", file, at, ev.error().message());
+        return kExitRuntime;
+      }
+      std::vector<mysql::DecodedEvent> events;
+      events.push_back(std::move(*ev));
+      while (auto inner = decoder.NextInner()) {
+        if (!inner->has_value()) {
+          fmt::print(stderr, "tributary: error: {}:{}: {}\n", file, at, inner->error().message());
+          return kExitRuntime;
+        }
+        events.push_back(std::move(**inner));
+      }
+      for (const auto& e : events) {
+        if (const auto* rot = std::get_if<mysql::RotateEvent>(&e.body)) {
+          file = std::string(rot->next_file);
+          if (resume.file.empty() || (e.header.flags & mysql::kFlagArtificial) == 0) {
+            resume = {file, rot->position};
+          }
+        }
+        if (const auto* g = std::get_if<mysql::GtidEvent>(&e.body)) ctx.gtid = g->anonymous ? "" : g->ToString();
+        if (const auto* mg = std::get_if<mysql::MariaGtidEvent>(&e.body)) ctx.gtid = mg->gtid.ToString();
+        if (!e.inner && e.header.log_pos != 0 && EndsTransaction(e)) resume = {file, e.header.log_pos};
+        if (std::holds_alternative<mysql::HeartbeatEvent>(e.body) || args.quiet) continue;
+        ctx.binlog_file = file;
+        line.clear();
+        if (Status s = mysql::AppendEventJson(e, ctx, &line); !s.ok()) {
+          fmt::print(stderr, "tributary: error: {}:{}: {}\n", file, e.offset, s.message());
+          return kExitRuntime;
+        }
+        line.push_back('\n');
+        std::fwrite(line.data(), 1, line.size(), stdout);
+      }
+      std::fflush(stdout);
+    }
+    if (!failure.retryable() || !args.follow || reconnects >= args.max_reconnects) {
+      fmt::print(stderr, "tributary: error: {}\n", failure.message());
+      return kExitRuntime;
+    }
+    // Resume after the last complete transaction; events of the transaction that was
+    // cut are sent again, after this marker.
+    ++reconnects;
+    o.file = resume.file;
+    o.position = resume.position;
+    o.mysql_gtid_set.clear();
+    o.mariadb_gtid_pos.clear();
+    line = "{\"type\":\"RECONNECT\",\"resume_file\":";
+    AppendJsonString(resume.file, &line);
+    fmt::format_to(std::back_inserter(line), ",\"resume_pos\":{}}}\n", resume.position);
+    std::fwrite(line.data(), 1, line.size(), stdout);
+    std::fflush(stdout);
+    fmt::print(stderr, "tributary: warning: {}; reconnecting at {}:{}\n", failure.message(), resume.file, resume.position);
+  }
+}
+
 int RunBinlog(const BinlogArgs& args) {
+  if (!args.host.empty()) return RunLive(args);
+  if (args.files.empty()) {
+    fmt::print(stderr, "tributary: error: give --file PATH... or --host HOST\n");
+    return kExitUsage;
+  }
   std::string line;
   size_t total = 0;
   for (const auto& path : args.files) {
@@ -65,13 +224,31 @@ CLI::App* AddBinlogCommand(CLI::App& app, int* exit_code) {
   auto args = std::make_shared<BinlogArgs>();
   auto* cmd = app.add_subcommand(
       "binlog", "Decode binlog files and print one JSON object per event (docs/binlog-tool.md)");
-  cmd->add_option("--file", args->files, "Binlog file(s) to decode, plain or .gz")
-      ->required()
-      ->check(CLI::ExistingFile);
+  auto* file = cmd->add_option("--file", args->files, "Binlog file(s) to decode, plain or .gz")
+                   ->check(CLI::ExistingFile);
+  auto* host = cmd->add_option("--host", args->host, "Read the binlog of this server as a replica");
+  file->excludes(host);
+  cmd->add_option("--port", args->port, "Server port")->capture_default_str();
+  cmd->add_option("--user", args->user, "User with REPLICATION SLAVE and REPLICATION CLIENT");
+  cmd->add_option("--password-env", args->password_env,
+                  "Environment variable holding the password")->capture_default_str();
+  cmd->add_option("--server-id", args->server_id, "Replica server id (unique among replicas)")
+      ->check(CLI::Range(1u, 4294967295u));
+  cmd->add_option("--ssl-mode", args->ssl_mode,
+                  "disabled, preferred, required, verify_ca, verify_identity")->capture_default_str();
+  cmd->add_option("--ssl-ca", args->ssl_ca, "CA certificate (PEM) for verify_ca / verify_identity");
+  auto* from = cmd->add_option("--from", args->from, "Start at FILE:POS (default: the current end)");
+  auto* gtid = cmd->add_option("--gtid", args->gtid,
+                               "Start after a MySQL GTID set (uuid:1-5) or at a MariaDB GTID position (0-1-42)");
+  from->excludes(gtid);
+  cmd->add_flag("--follow", args->follow,
+                "Keep waiting for new events; reconnect with backoff when the connection drops");
   cmd->add_flag("--no-verify-checksum", args->no_verify_checksum,
                 "Do not check event CRC32s (for files known to be damaged)");
   cmd->add_flag("-q,--quiet", args->quiet, "Decode everything but print only the event count");
-  cmd->footer("Exit codes: 0 ok, 1 undecodable input (the message names file and offset), 2 usage.");
+  cmd->footer(
+      "Exit codes: 0 ok, 1 undecodable input or server failure (the message names file and "
+      "offset, or the server's error and what to change), 2 usage.");
   cmd->callback([exit_code, args] { *exit_code = RunBinlog(*args); });
   return cmd;
 }

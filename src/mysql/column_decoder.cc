@@ -321,7 +321,18 @@ Result<Value> DecodeEnumOrSet(ByteReader& reader, ColumnType real_type, uint16_t
 Result<Value> DecodeString(ByteReader& reader, const ColumnMeta& col) {
   const StringColumnMeta sm = UnpackStringMeta(col.meta);
   switch (sm.real_type) {
-    case ColumnType::kString: return DecodeLengthPrefixedText(reader, col, sm.length);
+    case ColumnType::kString: {
+      auto v = DecodeLengthPrefixedText(reader, col, sm.length);
+      // BINARY(N): the server strips trailing 0x00 bytes from the row image; the value
+      // is N bytes, as SELECT returns it. (CHAR's trailing spaces are stripped by SELECT
+      // too, so CHAR stays as logged.)
+      if (v && v->kind == ValueKind::kBytes && v->bytes.size() < sm.length) {
+        std::string padded(v->bytes);
+        padded.resize(sm.length, '\0');
+        v->SetOwned(std::move(padded));
+      }
+      return v;
+    }
     case ColumnType::kEnum:
     case ColumnType::kSet: return DecodeEnumOrSet(reader, sm.real_type, sm.length);
     default:

@@ -4,7 +4,48 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include <algorithm>
+#include <memory>
+
 namespace tributary::mysql {
+
+namespace {
+
+// Decompresses every zstd frame of `data` into *out (replacing its content), growing
+// the output as needed but never beyond `max_size` bytes.
+Status DecompressZstdStream(std::span<const std::byte> data, uint64_t max_size,
+                            std::vector<std::byte>* out) {
+  out->clear();
+  std::unique_ptr<ZSTD_DCtx, size_t (*)(ZSTD_DCtx*)> ctx(ZSTD_createDCtx(), ZSTD_freeDCtx);
+  if (ctx == nullptr) return Status::Internal("zstd: cannot create a decompression context");
+  ZSTD_inBuffer in{data.data(), data.size(), 0};
+  size_t hint = 1;  // ZSTD_decompressStream's result: 0 once a frame is complete
+  while (in.pos < in.size || hint != 0) {
+    const size_t used = out->size();
+    if (used >= max_size) {
+      return Status::FailedPrecondition(
+          fmt::format("transaction payload exceeds the limit of {} bytes", max_size));
+    }
+    const size_t room = static_cast<size_t>(
+        std::min<uint64_t>(std::max<size_t>(ZSTD_DStreamOutSize(), used), max_size - used));
+    out->resize(used + room);
+    ZSTD_outBuffer o{out->data() + used, room, 0};
+    const size_t in_before = in.pos;
+    hint = ZSTD_decompressStream(ctx.get(), &o, &in);
+    out->resize(used + o.pos);
+    if (ZSTD_isError(hint)) {
+      return Status::Corruption(fmt::format("zstd: {}", ZSTD_getErrorName(hint)));
+    }
+    // With room left over, zstd has written all it can from the input it was given:
+    // no progress, or all input consumed inside a frame, means the frame is cut short.
+    if (o.pos < room && hint != 0 && (in.pos == in.size || in.pos == in_before)) {
+      return Status::Corruption("zstd: payload ends inside a frame");
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
 
 Result<TransactionPayloadEvent> DecodeTransactionPayload(ByteReader& r, uint64_t max_size,
                                                          std::vector<std::byte>* out) {
@@ -53,7 +94,12 @@ Result<TransactionPayloadEvent> DecodeTransactionPayload(ByteReader& r, uint64_t
         "transaction payload of {} bytes exceeds the limit of {} bytes", expected, max_size)));
   }
   if (expected == 0) {
-    out->clear();
+    // MySQL treats the uncompressed size as informational (codecs/binary.cpp) and its
+    // streaming compressor writes frames without a content size, so the size may be
+    // known only by decompressing.
+    auto streamed = DecompressZstdStream(*data, max_size, out);
+    if (!streamed.ok()) return Error(streamed);
+    p.uncompressed_size = out->size();
     return p;
   }
   out->resize(expected);

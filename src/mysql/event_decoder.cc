@@ -302,6 +302,54 @@ Result<GtidEvent> DecodeGtidTagged(ByteReader& r) {
   return g;
 }
 
+// HEARTBEAT_LOG_EVENT_V2 (8.0.26+): (type, length, value) fields, all three packed
+// integers, up to the end marker 0: 1 = log file name (length bytes of text), 2 = log
+// position (a packed integer filling its field). Fields of other types are skipped by
+// their length, as MySQL's reader means to (codecs/binary.cpp, "ignore unrecognized
+// field"), so a newer server's extra field does not stop the stream. A heartbeat is
+// only good for its coordinates: one without both is Corruption, and so is a position
+// whose packed integer does not fill its declared length (MySQL's writer declares
+// exactly net_length_size(position); its reader ignores the length and would read on
+// into the next field).
+Result<HeartbeatEvent> DecodeHeartbeatV2(ByteReader& r) {
+  HeartbeatEvent hb;
+  bool have_file = false, have_position = false;
+  while (!r.empty()) {
+    size_t at = r.position();
+    auto type = r.ReadLengthEncoded();
+    if (!type) {
+      return Error(Status::Corruption(
+          fmt::format("field type at {}: {}", at, type.error().message())));
+    }
+    if (*type == 0) break;
+    auto len = r.ReadLengthEncoded();
+    auto value = len ? r.ReadBytes(*len) : Result<std::span<const std::byte>>(Error(len.error()));
+    if (!value) {
+      return Error(Status::Corruption(
+          fmt::format("field {} at {} truncated: {}", *type, at, value.error().message())));
+    }
+    if (*type == 1) {
+      hb.log_file = AsView(*value);
+      have_file = true;
+    } else if (*type == 2) {
+      ByteReader pv(*value);
+      auto p = pv.ReadLengthEncoded();
+      if (!p || !pv.empty()) {
+        return Error(Status::Corruption(fmt::format(
+            "log position field at {} declares {} bytes, which do not hold one packed integer",
+            at, *len)));
+      }
+      hb.position = *p;
+      have_position = true;
+    }
+  }
+  if (!have_file || !have_position) {
+    return Error(Status::Corruption(fmt::format("heartbeat without a log {}",
+                                                have_file ? "position" : "file name")));
+  }
+  return hb;
+}
+
 Result<MariaGtidEvent> DecodeMariaGtid(ByteReader& r, uint32_t server_id) {
   MariaGtidEvent g;
   auto seq = r.ReadU64();
@@ -579,25 +627,9 @@ Result<DecodedEvent> EventDecoder::DecodeBody(const EventHeader& header,
       break;
     }
     case EventType::kHeartbeatV2: {
-      // (type, packed length, value) fields: 1 = log file name, 2 = position (packed).
-      HeartbeatEvent hb;
-      while (!r.empty()) {
-        auto t = r.ReadU8();
-        if (*t == 0) break;
-        auto len = r.ReadLengthEncoded();
-        if (!len) return fail(len.error());
-        auto val = r.ReadBytes(*len);
-        if (!val) return fail(val.error());
-        if (*t == 1) {
-          hb.log_file = AsView(*val);
-        } else if (*t == 2) {
-          ByteReader pv(*val);
-          auto p = pv.ReadLengthEncoded();
-          if (!p) return fail(p.error());
-          hb.position = *p;
-        }
-      }
-      ev.body = hb;
+      auto hb = DecodeHeartbeatV2(r);
+      if (!hb) return fail(hb.error());
+      ev.body = *hb;
       break;
     }
     case EventType::kGtid:
@@ -648,7 +680,8 @@ Result<DecodedEvent> EventDecoder::DecodeBody(const EventHeader& header,
       break;
     }
     case EventType::kTableMap: {
-      auto tm = DecodeTableMap(r, format_.PostHeaderLength(EventType::kTableMap, 8));
+      auto tm = DecodeTableMap(r, format_.PostHeaderLength(EventType::kTableMap, 8),
+                               format_.mariadb);
       if (!tm) return fail(tm.error());
       auto shared = std::make_shared<const TableMap>(std::move(*tm));
       tables_[shared->table_id] = shared;

@@ -158,6 +158,9 @@ struct RowsEvent {
   std::vector<bool> columns_after;   // present in after images (updates)
   std::optional<uint16_t> partition_id;
   std::optional<uint16_t> source_partition_id;
+  // NDB cluster's extra row info (rows v2 extra data type 0): its format byte and data.
+  std::optional<uint8_t> ndb_info_format;
+  std::string_view ndb_info;
   std::vector<RowChange> rows;
   bool compressed = false;  // MariaDB compressed rows event
   // Decompressed rows of a compressed event: the values view into it.

@@ -124,9 +124,21 @@ Result<RowsEvent> DecodeRowsEvent(EventType type, ByteReader& r, uint8_t post_he
     ByteReader x(*extra);
     while (!x.empty()) {
       uint8_t t = *x.ReadU8();
-      if (t == 0) {  // NDB info: length (of the whole info), format, data
+      if (t == 0) {  // NDB info: length (of the whole info, this byte included), format, data
         auto len = x.ReadU8();
-        if (!len || *len < 1 || !x.Skip(*len - 1u).ok()) break;
+        if (!len || *len < 2) {
+          return Error(Status::Corruption("rows event NDB extra row info has no valid length"));
+        }
+        auto info = x.ReadBytes(*len - 1u);
+        if (!info) {
+          return Error(Status::Corruption(
+              fmt::format("rows event NDB extra row info of {} bytes truncated", *len)));
+        }
+        if (!ev.ndb_info_format) {  // MySQL keeps the first NDB info and skips others
+          ev.ndb_info_format = static_cast<uint8_t>((*info)[0]);
+          ev.ndb_info = std::string_view(reinterpret_cast<const char*>(info->data()) + 1,
+                                         info->size() - 1);
+        }
       } else if (t == 1) {  // partition info
         auto pid = x.ReadU16();
         if (!pid) return Error(Status::Corruption("rows event partition info truncated"));
@@ -177,6 +189,7 @@ Result<RowsEvent> DecodeRowsEvent(EventType type, ByteReader& r, uint8_t post_he
     n_json += json_cols[i];
   }
   while (!rows.empty()) {
+    size_t row_start = rows.position();
     RowChange change;
     if (kind.kind == RowsKind::kWrite) {
       if (Status s = ReadImage(rows, table, ev.columns_before, nullptr, nullptr, &change.after); !s.ok()) {
@@ -207,6 +220,13 @@ Result<RowsEvent> DecodeRowsEvent(EventType type, ByteReader& r, uint8_t post_he
           return Error(s.WithContext(fmt::format("row {} after image", ev.rows.size() + 1)));
         }
       }
+    }
+    // Images of no columns take no bytes: whatever follows cannot be rows (and reading
+    // on would never end).
+    if (rows.position() == row_start) {
+      return Error(Status::Corruption(fmt::format(
+          "row {} has no columns present but {} bytes of rows follow", ev.rows.size() + 1,
+          rows.remaining())));
     }
     ev.rows.push_back(std::move(change));
   }

@@ -88,6 +88,13 @@ Status ApplyColumnCharsets(ByteReader& r, std::vector<TableMapColumn*>& cols) {
     c->meta.charset = static_cast<uint16_t>(*cs);
     c->charset_known = true;
   }
+  // One collation per described column, no more: extra ones mean the columns were
+  // counted differently from the server, and every collation would be misassigned.
+  if (!r.empty()) {
+    return Status::Corruption(fmt::format(
+        "TABLE_MAP column charsets: {} bytes left after the {} described columns",
+        r.remaining(), cols.size()));
+  }
   return Status::Ok();
 }
 
@@ -108,7 +115,7 @@ Status ApplyStrValues(ByteReader& r, std::vector<TableMapColumn*>& cols, bool is
 
 }  // namespace
 
-Result<TableMap> DecodeTableMap(ByteReader& r, uint8_t post_header_length) {
+Result<TableMap> DecodeTableMap(ByteReader& r, uint8_t post_header_length, bool mariadb) {
   TableMap tm;
   auto id = r.ReadUint(post_header_length == 6 ? 4 : 6);
   auto flags = r.ReadU16();
@@ -154,8 +161,12 @@ Result<TableMap> DecodeTableMap(ByteReader& r, uint8_t post_header_length) {
   // Optional metadata: (type, packed length, value) until the end of the body.
   std::vector<TableMapColumn*> numeric, character, enum_set, enums, sets, geometry, vectors;
   for (auto& c : tm.columns) {
-    if (IsNumeric(c.meta.type)) numeric.push_back(&c);
-    if (IsCharacter(c.real_type)) character.push_back(&c);
+    if (IsNumeric(c.meta.type) || (mariadb && c.meta.type == ColumnType::kYear)) {
+      numeric.push_back(&c);
+    }
+    if (IsCharacter(c.real_type) || (mariadb && c.meta.type == ColumnType::kGeometry)) {
+      character.push_back(&c);
+    }
     if (IsEnumOrSet(c.real_type)) enum_set.push_back(&c);
     if (c.real_type == ColumnType::kEnum) enums.push_back(&c);
     if (c.real_type == ColumnType::kSet) sets.push_back(&c);

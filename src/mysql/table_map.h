@@ -41,6 +41,13 @@ struct TableMap {
 
 // Decodes a TABLE_MAP body (after the common header, without checksum).
 // `post_header_length` comes from the FORMAT_DESCRIPTION (6 in old servers, else 8).
-Result<TableMap> DecodeTableMap(ByteReader& reader, uint8_t post_header_length);
+// `mariadb` selects MariaDB's reading of the optional metadata, which differs from
+// MySQL's in which columns SIGNEDNESS and the charset fields describe: MariaDB counts
+// YEAR among the numeric columns and GEOMETRY among the character columns (it logs
+// every column whose type has a signedness, or a collation that is not an ENUM/SET's;
+// sql/log_event_server.cc, Table_map_log_event::init_signedness_field and
+// is_character_field), MySQL neither (is_numeric_type, is_character_type).
+Result<TableMap> DecodeTableMap(ByteReader& reader, uint8_t post_header_length,
+                                bool mariadb = false);
 
 }  // namespace tributary::mysql

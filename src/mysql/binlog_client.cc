@@ -1,0 +1,441 @@
+#include "mysql/binlog_client.h"
+
+#include <fmt/format.h>
+#include <mysql.h>
+#include <mysqld_error.h>
+#include <errmsg.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+
+#include "mysql/gtid.h"
+
+namespace tributary::mysql {
+namespace {
+
+constexpr int kComBinlogDump = 0x12;
+constexpr int kComRegisterSlave = 0x15;
+constexpr int kComBinlogDumpGtid = 0x1e;
+constexpr uint16_t kBinlogDumpNonBlock = 0x01;
+constexpr uint16_t kBinlogThroughGtid = 0x04;
+constexpr uint16_t kBinlogSendAnnotateRows = 0x02;  // MariaDB: send ANNOTATE_ROWS events
+
+std::string Lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+void PutLe(std::vector<std::byte>& out, uint64_t v, size_t width) {
+  for (size_t i = 0; i < width; ++i) out.push_back(static_cast<std::byte>((v >> (8 * i)) & 0xFF));
+}
+
+void PutString(std::vector<std::byte>& out, std::string_view s) {
+  for (char c : s) out.push_back(static_cast<std::byte>(c));
+}
+
+bool ParseHexUuid(std::string_view text, Uuid* out) {
+  std::string hex;
+  for (char c : text) {
+    if (c != '-') hex += c;
+  }
+  if (hex.size() != 32) return false;
+  for (size_t i = 0; i < 16; ++i) {
+    auto digit = [](char c) -> int {
+      if (c >= '0' && c <= '9') return c - '0';
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+      return -1;
+    };
+    int hi = digit(hex[2 * i]), lo = digit(hex[2 * i + 1]);
+    if (hi < 0 || lo < 0) return false;
+    (*out)[i] = static_cast<uint8_t>(hi * 16 + lo);
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<SslMode> ParseSslMode(std::string_view text) {
+  std::string t = Lower(std::string(text));
+  if (t == "disabled") return SslMode::kDisabled;
+  if (t == "preferred") return SslMode::kPreferred;
+  if (t == "required") return SslMode::kRequired;
+  if (t == "verify_ca") return SslMode::kVerifyCa;
+  if (t == "verify_identity") return SslMode::kVerifyIdentity;
+  return Error(Status::InvalidArgument(fmt::format(
+      "ssl mode '{}' is not one of disabled, preferred, required, verify_ca, verify_identity",
+      text)));
+}
+
+Result<std::vector<std::byte>> EncodeGtidSet(std::string_view text) {
+  // uuid[:tag]:interval[:interval...] entries separated by ','; tags make the set tagged.
+  struct Entry {
+    Uuid sid{};
+    std::string tag;
+    std::vector<GtidInterval> intervals;
+  };
+  std::vector<Entry> entries;
+  bool tagged = false;
+  size_t pos = 0;
+  std::string_view rest = text;
+  while (!rest.empty()) {
+    size_t comma = rest.find(',');
+    std::string_view item = rest.substr(0, comma);
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    while (!item.empty() && std::isspace(static_cast<unsigned char>(item.front()))) item.remove_prefix(1);
+    while (!item.empty() && std::isspace(static_cast<unsigned char>(item.back()))) item.remove_suffix(1);
+    if (item.empty()) continue;
+    size_t colon = item.find(':');
+    Entry* e = nullptr;
+    Entry fresh;
+    if (!ParseHexUuid(item.substr(0, colon), &fresh.sid) || colon == std::string_view::npos) {
+      return Error(Status::InvalidArgument(fmt::format("GTID set entry '{}' does not start with a UUID", item)));
+    }
+    entries.push_back(fresh);
+    e = &entries.back();
+    std::string_view parts = item.substr(colon + 1);
+    while (!parts.empty()) {
+      size_t c = parts.find(':');
+      std::string_view part = parts.substr(0, c);
+      parts = c == std::string_view::npos ? std::string_view() : parts.substr(c + 1);
+      if (!part.empty() && !std::isdigit(static_cast<unsigned char>(part.front()))) {
+        // A tag starts a new entry for the same UUID.
+        if (!e->intervals.empty() || !e->tag.empty()) {
+          entries.push_back(Entry{e->sid, {}, {}});
+          e = &entries.back();
+        }
+        e->tag = Lower(std::string(part));
+        tagged = true;
+        continue;
+      }
+      size_t dash = part.find('-');
+      uint64_t start = 0, end = 0;
+      auto num = [](std::string_view s, uint64_t* v) {
+        if (s.empty()) return false;
+        *v = 0;
+        for (char ch : s) {
+          if (!std::isdigit(static_cast<unsigned char>(ch))) return false;
+          *v = *v * 10 + static_cast<uint64_t>(ch - '0');
+        }
+        return true;
+      };
+      bool ok = dash == std::string_view::npos
+                    ? num(part, &start) && (end = start, true)
+                    : num(part.substr(0, dash), &start) && num(part.substr(dash + 1), &end);
+      if (!ok || start == 0 || end < start) {
+        return Error(Status::InvalidArgument(fmt::format("GTID interval '{}' in '{}' is not valid", part, item)));
+      }
+      e->intervals.push_back({start, end + 1});
+    }
+  }
+  (void)pos;
+  std::vector<std::byte> out;
+  if (tagged) {
+    PutLe(out, 1 | (static_cast<uint64_t>(entries.size()) << 8) | (1ull << 56), 8);
+  } else {
+    PutLe(out, entries.size(), 8);
+  }
+  for (const Entry& e : entries) {
+    for (uint8_t b : e.sid) out.push_back(static_cast<std::byte>(b));
+    if (tagged) {
+      // Serialization-library varint of the tag length (one byte up to 127: len << 1).
+      out.push_back(static_cast<std::byte>(e.tag.size() << 1));
+      PutString(out, e.tag);
+    }
+    PutLe(out, e.intervals.size(), 8);
+    for (const auto& iv : e.intervals) {
+      PutLe(out, iv.start, 8);
+      PutLe(out, iv.end, 8);
+    }
+  }
+  return out;
+}
+
+BinlogClient::~BinlogClient() {
+  if (mysql_ != nullptr) mysql_close(mysql_);
+}
+
+Status BinlogClient::ServerError(std::string_view during) {
+  unsigned int err = mysql_errno(mysql_);
+  std::string msg = mysql_error(mysql_);
+  std::string where = fmt::format("{}: server error {}: {}", during, err, msg);
+  switch (err) {
+    case CR_CONNECTION_ERROR:
+    case CR_CONN_HOST_ERROR:
+    case CR_SERVER_GONE_ERROR:
+    case CR_SERVER_LOST:
+    case CR_UNKNOWN_HOST:
+      return Status::Unavailable(where);
+    case ER_ACCESS_DENIED_ERROR:
+      return Status::FailedPrecondition(where + " (check database.user and database.password)");
+    case ER_SPECIFIC_ACCESS_DENIED_ERROR:
+    case ER_DBACCESS_DENIED_ERROR:
+    case ER_TABLEACCESS_DENIED_ERROR:
+      return Status::FailedPrecondition(
+          where + " (the user needs: GRANT SELECT, RELOAD, SHOW DATABASES, REPLICATION SLAVE, "
+                  "REPLICATION CLIENT ON *.* TO '<user>'@'%')");
+    case ER_MASTER_FATAL_ERROR_READING_BINLOG: {
+      std::string lower = Lower(msg);
+      if (lower.find("could not find first log file") != std::string::npos ||
+          lower.find("purged") != std::string::npos ||
+          lower.find("could not find gtid state") != std::string::npos ||
+          lower.find("not found in binlog") != std::string::npos) {
+        return Status::NotFound(
+            where + " (the requested binlog position or GTID is no longer on the server: it "
+                    "was purged. Take a new snapshot, or keep binlogs longer, e.g. "
+                    "binlog_expire_logs_seconds / on RDS mysql.rds_set_configuration('binlog "
+                    "retention hours', 72))");
+      }
+      if (lower.find("same server_uuid/server_id") != std::string::npos ||
+          lower.find("same server id") != std::string::npos) {
+        return Status::FailedPrecondition(
+            where + " (another replica uses this server id: set database.server.id to a value "
+                    "no other replica of this server uses)");
+      }
+      return Status::FailedPrecondition(where);
+    }
+    default:
+      if (err >= 2000 && err < 3000) return Status::Unavailable(where);
+      return Status::FailedPrecondition(where);
+  }
+}
+
+Status BinlogClient::PrivilegeError(std::string_view during) {
+  // After a successful login, MariaDB answers replica commands the user may not run
+  // with "access denied" (1045), not with the privilege error MySQL sends.
+  if (mysql_errno(mysql_) == ER_ACCESS_DENIED_ERROR) {
+    return Status::FailedPrecondition(fmt::format(
+        "{}: server error {}: {} (the user lacks REPLICATION SLAVE: GRANT SELECT, RELOAD, "
+        "SHOW DATABASES, REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO '<user>'@'%')",
+        during, mysql_errno(mysql_), mysql_error(mysql_)));
+  }
+  return ServerError(during);
+}
+
+Result<std::vector<std::vector<std::string>>> BinlogClient::Query(const std::string& sql) {
+  if (mysql_real_query(mysql_, sql.data(), sql.size()) != 0) return Error(ServerError(sql));
+  MYSQL_RES* res = mysql_store_result(mysql_);
+  std::vector<std::vector<std::string>> rows;
+  if (res == nullptr) {
+    if (mysql_field_count(mysql_) != 0) return Error(ServerError(sql));
+    return rows;
+  }
+  unsigned int n = mysql_num_fields(res);
+  while (MYSQL_ROW row = mysql_fetch_row(res)) {
+    unsigned long* lengths = mysql_fetch_lengths(res);
+    std::vector<std::string> r;
+    for (unsigned int i = 0; i < n; ++i) {
+      r.emplace_back(row[i] == nullptr ? "" : std::string(row[i], lengths[i]));
+    }
+    rows.push_back(std::move(r));
+  }
+  mysql_free_result(res);
+  return rows;
+}
+
+Status BinlogClient::Execute(const std::string& sql) {
+  auto r = Query(sql);
+  return r ? Status::Ok() : r.error();
+}
+
+Status BinlogClient::CheckServer(const BinlogClientOptions& options) {
+  auto base = Query("SELECT VERSION(), @@log_bin, @@binlog_format, @@binlog_row_image, @@binlog_checksum");
+  if (!base) return base.error();
+  if (base->empty()) return Status::Internal("server returned no settings");
+  const auto& row = (*base)[0];
+  info_.version = row[0];
+  info_.mariadb = Lower(row[0]).find("mariadb") != std::string::npos;
+  info_.binlog_format = row[2];
+  info_.binlog_row_image = row[3];
+  info_.binlog_checksum = row[4];
+  if (row[1] != "1" && Lower(row[1]) != "on") {
+    return Status::FailedPrecondition(
+        "binary logging is disabled on the server (log_bin=OFF): enable it (log_bin, and on "
+        "AWS RDS turn on automated backups) and restart the server");
+  }
+  if (Lower(info_.binlog_format) != "row") {
+    return Status::FailedPrecondition(fmt::format(
+        "binlog_format is {}; change data capture needs ROW: SET GLOBAL binlog_format=ROW "
+        "(and in the server config / RDS parameter group)",
+        info_.binlog_format));
+  }
+  if (Lower(info_.binlog_row_image) != "full") {
+    info_.warnings.push_back(fmt::format(
+        "binlog_row_image is {}: columns the server leaves out of row images are reported as "
+        "absent, not with their values; set binlog_row_image=FULL for complete events",
+        info_.binlog_row_image));
+  }
+  if (auto meta = Query("SELECT @@binlog_row_metadata"); meta && !meta->empty()) {
+    info_.binlog_row_metadata = (*meta)[0][0];
+  }
+  if (!info_.mariadb) {
+    if (auto gtid = Query("SELECT @@gtid_mode"); gtid && !gtid->empty()) {
+      info_.gtid_mode = Lower((*gtid)[0][0]) == "on";
+    }
+  } else {
+    info_.gtid_mode = true;
+  }
+  if (!options.mysql_gtid_set.empty() && info_.mariadb) {
+    return Status::InvalidArgument("a MySQL GTID set was given but the server is MariaDB; give a MariaDB GTID position (domain-server-seq)");
+  }
+  if (!options.mariadb_gtid_pos.empty() && !info_.mariadb) {
+    return Status::InvalidArgument("a MariaDB GTID position was given but the server is MySQL; give a MySQL GTID set");
+  }
+  if (!options.mysql_gtid_set.empty() && !info_.gtid_mode) {
+    return Status::FailedPrecondition("starting from a GTID set needs gtid_mode=ON on the server");
+  }
+  if (const char* cipher = mysql_get_ssl_cipher(mysql_); cipher != nullptr) info_.tls_cipher = cipher;
+  return Status::Ok();
+}
+
+Status BinlogClient::StartDump(const BinlogClientOptions& options) {
+  // The server must send checksums as it writes them (we verify them), a heartbeat when
+  // idle, and, on MariaDB, GTID and annotate events.
+  if (Status s = Execute("SET @master_binlog_checksum = @@global.binlog_checksum"); !s.ok()) return s;
+  if (!info_.mariadb) Execute("SET @source_binlog_checksum = @@global.binlog_checksum").ok();
+  uint64_t heartbeat_ns = static_cast<uint64_t>(options.heartbeat_period.count()) * 1000000ull;
+  if (Status s = Execute(fmt::format("SET @master_heartbeat_period = {}", heartbeat_ns)); !s.ok()) return s;
+  if (info_.mariadb) {
+    if (Status s = Execute("SET @mariadb_slave_capability = 4"); !s.ok()) return s;
+  }
+  std::string file = options.file;
+  uint64_t position = options.position;
+  if (file.empty() && options.mysql_gtid_set.empty() && options.mariadb_gtid_pos.empty()) {
+    auto status = Query("SHOW MASTER STATUS");
+    if (!status) status = Query("SHOW BINARY LOG STATUS");  // MySQL 8.4 renamed it
+    if (!status) return status.error();
+    if (status->empty()) return Status::FailedPrecondition("SHOW MASTER STATUS is empty: is log_bin on?");
+    file = (*status)[0][0];
+    position = std::stoull((*status)[0][1]);
+  }
+
+  // Register as a replica (shows in SHOW REPLICAS; some servers require it).
+  std::vector<std::byte> reg;
+  PutLe(reg, options.server_id, 4);
+  reg.push_back(std::byte{0});  // host
+  reg.push_back(std::byte{0});  // user
+  reg.push_back(std::byte{0});  // password
+  PutLe(reg, 0, 2);             // port
+  PutLe(reg, 0, 4);             // replication rank
+  PutLe(reg, 0, 4);             // master id
+  if (mysql_->methods->db_command(mysql_, static_cast<enum enum_server_command>(kComRegisterSlave),
+                                  reinterpret_cast<const char*>(reg.data()), reg.size(), 0, nullptr) != 0) {
+    return PrivilegeError("registering as a replica");
+  }
+
+  uint16_t flags = options.non_blocking ? kBinlogDumpNonBlock : 0;
+  if (info_.mariadb) flags |= kBinlogSendAnnotateRows;
+  std::vector<std::byte> cmd;
+  int command = kComBinlogDump;
+  if (!options.mariadb_gtid_pos.empty()) {
+    std::string pos;
+    for (char c : options.mariadb_gtid_pos) {
+      if (!std::isdigit(static_cast<unsigned char>(c)) && c != '-' && c != ',' && c != ' ') {
+        return Status::InvalidArgument(fmt::format("'{}' is not a MariaDB GTID position", options.mariadb_gtid_pos));
+      }
+      if (c != ' ') pos += c;
+    }
+    if (Status s = Execute(fmt::format("SET @slave_connect_state = '{}'", pos)); !s.ok()) return s;
+    if (Status s = Execute("SET @slave_gtid_strict_mode = 1"); !s.ok()) return s;
+    if (Status s = Execute("SET @slave_gtid_ignore_duplicates = 0"); !s.ok()) return s;
+    PutLe(cmd, 4, 4);
+    PutLe(cmd, flags, 2);
+    PutLe(cmd, options.server_id, 4);
+  } else if (!options.mysql_gtid_set.empty()) {
+    auto set = EncodeGtidSet(options.mysql_gtid_set);
+    if (!set) return set.error();
+    command = kComBinlogDumpGtid;
+    PutLe(cmd, flags | kBinlogThroughGtid, 2);
+    PutLe(cmd, options.server_id, 4);
+    PutLe(cmd, 0, 4);  // no file name
+    PutLe(cmd, 4, 8);
+    PutLe(cmd, set->size(), 4);
+    cmd.insert(cmd.end(), set->begin(), set->end());
+  } else {
+    if (position > 0xFFFFFFFFull) {
+      return Status::InvalidArgument("binlog positions above 4 GiB need a GTID start");
+    }
+    PutLe(cmd, position, 4);
+    PutLe(cmd, flags, 2);
+    PutLe(cmd, options.server_id, 4);
+    PutString(cmd, file);
+  }
+  if (mysql_->methods->db_command(mysql_, static_cast<enum enum_server_command>(command),
+                                  reinterpret_cast<const char*>(cmd.data()), cmd.size(), 1, nullptr) != 0) {
+    return PrivilegeError("starting the binlog dump");
+  }
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<BinlogClient>> BinlogClient::Connect(const BinlogClientOptions& options) {
+  if (options.server_id == 0) {
+    return Error(Status::InvalidArgument("the replica server id must be 1 or more"));
+  }
+  MYSQL* mysql = mysql_init(nullptr);
+  if (mysql == nullptr) return Error(Status::Internal("mysql_init failed"));
+  std::unique_ptr<BinlogClient> client(new BinlogClient(mysql));
+  unsigned int timeout = static_cast<unsigned int>(
+      std::max<int64_t>(1, options.connect_timeout.count() / 1000));
+  mysql_optionsv(mysql, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+  my_bool on = 1, off = 0;
+  switch (options.ssl_mode) {
+    case SslMode::kDisabled: break;
+    case SslMode::kPreferred:
+      mysql_ssl_set(mysql, nullptr, nullptr, nullptr, nullptr, nullptr);
+      mysql_optionsv(mysql, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &off);
+      break;
+    case SslMode::kRequired:
+      mysql_optionsv(mysql, MYSQL_OPT_SSL_ENFORCE, &on);
+      mysql_optionsv(mysql, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &off);
+      break;
+    case SslMode::kVerifyCa:
+    case SslMode::kVerifyIdentity:
+      if (options.ssl_ca.empty()) {
+        return Error(Status::InvalidArgument("ssl mode verify_ca/verify_identity needs a CA file (database.ssl.ca)"));
+      }
+      mysql_optionsv(mysql, MYSQL_OPT_SSL_ENFORCE, &on);
+      // libmariadb 3.3 checks the chain and the host name together.
+      mysql_optionsv(mysql, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &on);
+      break;
+  }
+  if (!options.ssl_ca.empty()) mysql_optionsv(mysql, MYSQL_OPT_SSL_CA, options.ssl_ca.c_str());
+  if (!options.ssl_cert.empty()) mysql_optionsv(mysql, MYSQL_OPT_SSL_CERT, options.ssl_cert.c_str());
+  if (!options.ssl_key.empty()) mysql_optionsv(mysql, MYSQL_OPT_SSL_KEY, options.ssl_key.c_str());
+  // caching_sha2_password full authentication without TLS: libmariadb asks the server
+  // for its RSA public key by itself (or reads MYSQL_SERVER_PUBLIC_KEY when set).
+  if (mysql_real_connect(mysql, options.host.c_str(), options.user.c_str(),
+                         options.password.c_str(), nullptr, options.port, nullptr,
+                         CLIENT_REMEMBER_OPTIONS) == nullptr) {
+    return Error(client->ServerError(fmt::format("connecting to {}:{} as {}", options.host,
+                                                 options.port, options.user)));
+  }
+  if (options.ssl_mode != SslMode::kDisabled && options.ssl_mode != SslMode::kPreferred &&
+      mysql_get_ssl_cipher(mysql) == nullptr) {
+    return Error(Status::FailedPrecondition(fmt::format(
+        "{}:{} did not agree to TLS but ssl mode requires it", options.host, options.port)));
+  }
+  client->non_blocking_ = options.non_blocking;
+  if (Status s = client->CheckServer(options); !s.ok()) return Error(s);
+  if (Status s = client->StartDump(options); !s.ok()) return Error(s);
+  return client;
+}
+
+Result<std::span<const std::byte>> BinlogClient::Next() {
+  unsigned long len = mysql_net_read_packet(mysql_);
+  if (len == packet_error || len == 0) return Error(ServerError("reading the binlog"));
+  const unsigned char* p = mysql_->net.read_pos;
+  if (p[0] == 0xFE && len < 9) {
+    // End of the binlog: what a non-blocking dump asks for; a blocking dump only ends
+    // like this when the server goes away (shutdown), which is worth a reconnect.
+    if (non_blocking_) return std::span<const std::byte>();
+    return Error(Status::Unavailable("the server ended the binlog stream (shutting down?)"));
+  }
+  if (p[0] != 0x00) {
+    return Error(Status::Corruption(fmt::format("unexpected binlog packet type 0x{:02x}", p[0])));
+  }
+  return std::span<const std::byte>(reinterpret_cast<const std::byte*>(p + 1), len - 1);
+}
+
+}  // namespace tributary::mysql
