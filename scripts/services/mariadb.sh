@@ -14,6 +14,7 @@
 #   TRIBUTARY_MARIADB_PORT=3306
 #   TRIBUTARY_MARIADB_ROW_METADATA=FULL     binlog_row_metadata: MINIMAL or FULL
 #   TRIBUTARY_MARIADB_SERVER_ID=1
+#   TRIBUTARY_MARIADB_LOG_BIN=ON            OFF starts without a binlog (to test that error)
 # A second instance with minimal metadata, beside the default one:
 #   TRIBUTARY_MARIADB_NAME=mariadb-minimal TRIBUTARY_MARIADB_PORT=3307 \
 #   TRIBUTARY_MARIADB_ROW_METADATA=MINIMAL scripts/services/mariadb.sh start
@@ -24,6 +25,7 @@ NAME="${TRIBUTARY_MARIADB_NAME:-mariadb}"
 PORT="${TRIBUTARY_MARIADB_PORT:-3306}"
 META="${TRIBUTARY_MARIADB_ROW_METADATA:-FULL}"
 SERVER_ID="${TRIBUTARY_MARIADB_SERVER_ID:-1}"
+LOG_BIN="${TRIBUTARY_MARIADB_LOG_BIN:-ON}"
 CDC_PASSWORD="${TRIBUTARY_CDC_PASSWORD:-cdc}"
 ADMIN_PASSWORD="${TRIBUTARY_ADMIN_PASSWORD:-admin}"
 DIR="$TRIBUTARY_SERVICES_DIR/$NAME"
@@ -66,7 +68,7 @@ start() {
   svc_spawn "$NAME" "$LOG" mariadbd --no-defaults --user="$(id -un)" \
     --datadir="$DIR/data" --socket="$SOCK" --pid-file="$DIR/mariadbd.pid" \
     --port="$PORT" --bind-address=127.0.0.1 --skip-name-resolve \
-    --server-id="$SERVER_ID" --log-bin="$DIR/binlog/mariadb-bin" --binlog-format=ROW \
+    --server-id="$SERVER_ID" $([ "$LOG_BIN" = OFF ] && echo --skip-log-bin || echo --log-bin="$DIR/binlog/mariadb-bin") --binlog-format=ROW \
     --binlog-row-image=FULL --binlog-checksum=CRC32 --binlog-row-metadata="$META" \
     --binlog-annotate-row-events=ON --gtid-strict-mode=ON --log-slave-updates=ON \
     --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \

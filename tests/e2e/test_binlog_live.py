@@ -373,3 +373,132 @@ def test_follow_resumes_after_a_server_restart(tributary_bin):
     inserted = [r["after"]["id"] for ev in lines if ev.get("database") == db
                 and ev["type"].startswith("WRITE") for r in ev["rows"]]
     assert inserted[0] == 1 and inserted[-1] == 2
+
+
+def test_value_over_16_mb_crosses_packet_boundaries(tributary_bin):
+    """A 20 MB row travels in several 16 MB protocol packets; it decodes byte-exact."""
+    import hashlib
+    conn = admin()
+    cur = conn.cursor()
+    db = f"live_big_{uuid.uuid4().hex[:6]}"
+    cur.execute(f"CREATE DATABASE {db}")
+    cur.execute(f"CREATE TABLE {db}.t (id INT PRIMARY KEY, b LONGBLOB, s LONGTEXT)")
+    start = master_status(cur)
+    cur.execute(f"INSERT INTO {db}.t VALUES (1, REPEAT(X'00FF7F', 7000000), REPEAT('ü', 1000))")
+    cur.execute(f"SELECT SHA2(b, 256), LENGTH(b) FROM {db}.t")
+    digest, length = cur.fetchone()
+    cur.execute(f"DROP DATABASE {db}")
+    conn.close()
+    r = run_binlog(tributary_bin, "--server-id", "9108", "--from", f"{start[0]}:{start[1]}")
+    assert r.returncode == 0, r.stderr[-2000:]
+    rows = [json.loads(l) for l in r.stdout.split("\n") if l]
+    ev = next(e for e in rows if e["type"].startswith("WRITE") and e["database"] == db)
+    value = ev["rows"][0]["after"]["b"]
+    assert len(value) == 2 + 2 * length == 2 + 2 * 21000000
+    assert hashlib.sha256(bytes.fromhex(value[2:])).hexdigest() == digest
+    assert ev["rows"][0]["after"]["s"] == "ü" * 1000
+
+
+def test_minimal_row_image_warns_and_leaves_columns_out(tributary_bin):
+    conn = admin()
+    cur = conn.cursor()
+    cur.execute("SET GLOBAL binlog_row_image = 'MINIMAL'")
+    try:
+        db = f"live_minimal_{uuid.uuid4().hex[:6]}"
+        c2 = admin()
+        k = c2.cursor()  # a new session picks up the global setting
+        k.execute(f"CREATE DATABASE {db}")
+        k.execute(f"CREATE TABLE {db}.t (id INT PRIMARY KEY, a INT, b VARCHAR(10))")
+        start = master_status(k)
+        k.execute(f"INSERT INTO {db}.t VALUES (1, 10, 'x')")
+        k.execute(f"UPDATE {db}.t SET a = 11 WHERE id = 1")
+        k.execute(f"DROP DATABASE {db}")
+        c2.close()
+        r = run_binlog(tributary_bin, "--server-id", "9109", "--from", f"{start[0]}:{start[1]}")
+    finally:
+        cur.execute("SET GLOBAL binlog_row_image = 'FULL'")
+        conn.close()
+    assert r.returncode == 0, r.stderr
+    assert "binlog_row_image is MINIMAL" in r.stderr
+    events = [json.loads(l) for l in r.stdout.split("\n") if l]
+    upd = next(e for e in events if e["type"].startswith("UPDATE") and e["database"] == db)
+    assert upd["rows"][0] == {"before": {"id": 1}, "after": {"a": 11}}
+
+
+def test_ed25519_authentication(tributary_bin):
+    """MariaDB's ed25519 plugin: libmariadb's client plugin does the handshake."""
+    conn = admin()
+    cur = conn.cursor()
+    cur.execute("SELECT COUNT(*) FROM information_schema.PLUGINS WHERE PLUGIN_NAME = 'ed25519'")
+    if cur.fetchone()[0] == 0:
+        cur.execute("INSTALL SONAME 'auth_ed25519'")
+    cur.execute("CREATE USER IF NOT EXISTS 'cdc_ed'@'%' IDENTIFIED VIA ed25519 USING PASSWORD('ed-secret')")
+    cur.execute("GRANT SELECT, RELOAD, SHOW DATABASES, REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO 'cdc_ed'@'%'")
+    cur.execute("SELECT plugin FROM mysql.user WHERE user = 'cdc_ed'")
+    assert cur.fetchone()[0] == "ed25519"
+    conn.close()
+    e = dict(os.environ, MYSQL_PWD="ed-secret")
+    r = subprocess.run([tributary_bin, "binlog", "--host", "127.0.0.1", "--port",
+                        env("TRIBUTARY_MARIADB_PORT", "3306"), "--user", "cdc_ed", "--server-id",
+                        "9110", "--from", "mariadb-bin.000001:4", "-q"],
+                       capture_output=True, text=True, env=e, timeout=120)
+    assert r.returncode == 0, r.stderr
+    e["MYSQL_PWD"] = "not-it"
+    bad = subprocess.run([tributary_bin, "binlog", "--host", "127.0.0.1", "--port",
+                          env("TRIBUTARY_MARIADB_PORT", "3306"), "--user", "cdc_ed", "--server-id",
+                          "9110"], capture_output=True, text=True, env=e, timeout=60)
+    assert bad.returncode == 1 and "Access denied" in bad.stderr
+
+
+def test_server_without_binlog_says_how_to_enable_it(tributary_bin):
+    port = 3318
+    e = dict(os.environ, TRIBUTARY_MARIADB_NAME="mariadb-nobinlog-check",
+             TRIBUTARY_MARIADB_PORT=str(port), TRIBUTARY_MARIADB_LOG_BIN="OFF",
+             TRIBUTARY_MARIADB_SERVER_ID="3")
+    script = str(ROOT / "scripts/services/mariadb.sh")
+    subprocess.run([script, "start"], env=e, check=True, timeout=120)
+    try:
+        r = subprocess.run([tributary_bin, "binlog", "--host", "127.0.0.1", "--port", str(port),
+                            "--user", "cdc", "--server-id", "9111"], capture_output=True, text=True,
+                           env=dict(os.environ, MYSQL_PWD=env("TRIBUTARY_CDC_PASSWORD", "cdc")),
+                           timeout=60)
+    finally:
+        subprocess.run([script, "reset"], env=e, check=True, timeout=120)
+    assert r.returncode == 1
+    assert "binary logging is disabled on the server (log_bin=OFF)" in r.stderr
+
+
+def test_mariadb_compressed_events(tributary_bin):
+    conn = admin()
+    cur = conn.cursor()
+    cur.execute("SET GLOBAL log_bin_compress = ON")
+    cur.execute("SET GLOBAL log_bin_compress_min_len = 10")
+    try:
+        c2 = admin()
+        k = c2.cursor()
+        db = f"live_compressed_{uuid.uuid4().hex[:6]}"
+        k.execute(f"CREATE DATABASE {db}")
+        k.execute(f"CREATE TABLE {db}.t (id INT PRIMARY KEY, s TEXT)")
+        start = master_status(k)
+        k.execute(f"INSERT INTO {db}.t VALUES (1, REPEAT('compress me ', 100)), (2, 'b')")
+        k.execute(f"UPDATE {db}.t SET s = 'c' WHERE id = 2")
+        k.execute(f"DELETE FROM {db}.t WHERE id = 1")
+        # DDL is never compressed; a statement-logged DML is (QUERY_COMPRESSED).
+        k.execute("SET SESSION binlog_format = 'STATEMENT'")
+        k.execute(f"INSERT INTO {db}.t VALUES (3, 'a statement long enough to be compressed')")
+        k.execute("SET SESSION binlog_format = 'ROW'")
+        k.execute(f"DROP DATABASE {db}")
+        c2.close()
+        r = run_binlog(tributary_bin, "--server-id", "9112", "--from", f"{start[0]}:{start[1]}")
+    finally:
+        cur.execute("SET GLOBAL log_bin_compress = OFF")
+        conn.close()
+    assert r.returncode == 0, r.stderr
+    events = [json.loads(l) for l in r.stdout.split("\n") if l]
+    mine = [e for e in events if e.get("database") == db and "ROWS" in e["type"]]
+    assert [e["type"] for e in mine] == ["WRITE_ROWS_COMPRESSED_V1", "UPDATE_ROWS_COMPRESSED_V1",
+                                        "DELETE_ROWS_COMPRESSED_V1"]
+    assert mine[0]["rows"][0]["after"] == {"id": 1, "s": "compress me " * 100}
+    assert mine[1]["rows"][0] == {"before": {"id": 2, "s": "b"}, "after": {"id": 2, "s": "c"}}
+    assert any(e["type"] == "QUERY_COMPRESSED" and e["sql"].startswith(f"INSERT INTO {db}.t VALUES (3,")
+               for e in events)
