@@ -13,9 +13,11 @@
 namespace tributary::mysql {
 
 // Decodes a TRANSACTION_PAYLOAD body: its (type, length, value) header fields, then the
-// payload, decompressed into *out (replacing its content). Refuses an uncompressed size
-// above `max_size` (bounded memory) and a payload that does not decompress to exactly
-// the size its header states.
+// payload, decompressed into *out (replacing its content). The uncompressed size field is
+// informational (MySQL's streaming compressor may omit it, and zstd frames may not state
+// it): without it the frame is decompressed as a stream. Refuses more than `max_size`
+// decompressed bytes (bounded memory), a cut-off frame, and a result that differs from a
+// size the header does state.
 Result<TransactionPayloadEvent> DecodeTransactionPayload(ByteReader& reader, uint64_t max_size,
                                                          std::vector<std::byte>* out);
 

@@ -12,10 +12,16 @@ std::string UuidToString(const Uuid& u) {
 }
 
 std::string GtidSet::ToString() const {
+  // MySQL's form: entries of one UUID share it, untagged intervals first, then each tag
+  // with its intervals ("uuid:1-13:mytag:1-2"); UUIDs joined by ','.
   std::string out;
+  const Uuid* previous = nullptr;
   for (const auto& e : entries) {
-    if (!out.empty()) out += ',';
-    out += UuidToString(e.sid);
+    if (previous == nullptr || *previous != e.sid) {
+      if (!out.empty()) out += ',';
+      out += UuidToString(e.sid);
+      previous = &e.sid;
+    }
     if (!e.tag.empty()) out += ":" + e.tag;
     for (const auto& iv : e.intervals) {
       if (iv.end == iv.start + 1) {

@@ -28,8 +28,7 @@ TEST(GtidSetTest, UntaggedSetsRoundTripThroughTheDumpEncoding) {
 TEST(GtidSetTest, TaggedSetsUseTheTaggedFormat) {
   GtidSet s = RoundTrip("55778904-0299-11f1-b1b8-4ef0c4956feb:1-13:MyTag:1-2");
   EXPECT_TRUE(s.tagged_format);
-  EXPECT_EQ(s.ToString(),
-            "55778904-0299-11f1-b1b8-4ef0c4956feb:1-13,55778904-0299-11f1-b1b8-4ef0c4956feb:mytag:1-2");
+  EXPECT_EQ(s.ToString(), "55778904-0299-11f1-b1b8-4ef0c4956feb:1-13:mytag:1-2");
 }
 
 TEST(GtidSetTest, BadTextIsAnError) {

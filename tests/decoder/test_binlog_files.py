@@ -30,9 +30,13 @@ def _same_float32(a, b):
     return struct.pack("<f", float(a)) == struct.pack("<f", float(b))
 
 
-def matches(listing_value, ours):
+def matches(listing_value, ours, column_type=None):
     """True when our JSON value is what the listing shows."""
     kind, v = listing_value
+    if kind == "hex" and column_type == "STRING" and isinstance(ours, str) and ours.startswith("0x"):
+        # BINARY(N): the binlog (and the listing) drop trailing 0x00 bytes; we give the
+        # N-byte value SELECT returns.
+        return ours[2:].startswith(v) and set(ours[2 + len(v):]) <= {"0"}
     if kind == "null":
         return ours is None
     if kind == "str":
@@ -74,8 +78,10 @@ def matches(listing_value, ours):
     return ours == raw
 
 
-def compare_rows(path, listed, ours):
+def compare_rows(path, listed, ours, table_maps):
     problems = []
+    columns = table_maps.get(ours.get("table_id"), [])
+    types = {(c.get("name") or f"@{i + 1}"): c["type"] for i, c in enumerate(columns)}
     for row in listed["rows"]:
         idx = row["n"] - 1
         if idx >= len(ours.get("rows", [])):
@@ -88,7 +94,7 @@ def compare_rows(path, listed, ours):
             problems.append(f"{path.name} @{listed['pos']} row {row['n']} {image}: columns {names} vs {sorted(got)}")
             continue
         for name, value in row["values"]:
-            if not matches(value, got[name]):
+            if not matches(value, got[name], types.get(name)):
                 problems.append(f"{path.name} @{listed['pos']} row {row['n']} {image} {name}: "
                                 f"listing {value!r}, ours {got[name]!r}")
     return problems
@@ -112,9 +118,12 @@ def test_file_decodes_like_its_listing(tributary_bin, path):
     assert [(e["pos"], e["type"], e.get("inner", False)) for e in events] == \
            [(e["pos"], e["type"], e["inner"]) for e in listed]
     problems = []
+    table_maps = {}
     for lst, ours in zip(listed, events):
+        if ours["type"] == "TABLE_MAP":
+            table_maps[ours["table_id"]] = ours["columns"]
         if lst["rows"]:
-            problems += compare_rows(path, lst, ours)
+            problems += compare_rows(path, lst, ours, table_maps)
     assert not problems, "\n".join(problems[:40])
 
 
@@ -143,8 +152,9 @@ def test_event_counts_stated_by_source_tests(tributary_bin, prefix, count):
 def test_stated_values_gtids_and_metadata(tributary_bin):
     _, ev = decode(tributary_bin, by_name("mysql9.6.0_gtid-tagged-decimal"))
     prev = next(e for e in ev if e["type"] == "PREVIOUS_GTIDS")
-    assert prev["gtid_set"] == ("55778904-0299-11f1-b1b8-4ef0c4956feb:1-13,"
-                                "55778904-0299-11f1-b1b8-4ef0c4956feb:mytag:1-2")
+    # MySQL's text form groups a UUID's untagged and tagged intervals (the listing
+    # repeats the UUID instead).
+    assert prev["gtid_set"] == "55778904-0299-11f1-b1b8-4ef0c4956feb:1-13:mytag:1-2"
     tagged = next(e for e in ev if e["type"] == "GTID_TAGGED")
     assert tagged["gtid"] == "55778904-0299-11f1-b1b8-4ef0c4956feb:mytag:3"
     rows = next(e for e in ev if e["type"] == "WRITE_ROWS_V2")
