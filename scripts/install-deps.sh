@@ -15,8 +15,8 @@ PACKAGES=(
   libmariadb-dev librdkafka-dev libcurl4-openssl-dev libssl-dev libzstd-dev liblz4-dev
   libsnappy-dev zlib1g-dev libsimdjson-dev nlohmann-json3-dev libfmt-dev libspdlog-dev
   libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev
-  # code tools
-  clang-format clang-tidy clang
+  # code tools (clang-19 builds the libFuzzer targets: clang-14 cannot compile <expected>)
+  clang-format clang-tidy clang clang-19 libclang-rt-19-dev
   # services and test clients
   mariadb-server mariadb-client openjdk-17-jre-headless maven python3 python3-venv curl openssl
   procps

@@ -93,7 +93,26 @@ struct Value {
   std::string owned;       // set only by kinds the decoder computes
 
   Value() = default;
-  Value(const Value& o) { *this = o; }
+  // Copies and moves re-point `bytes` at the new `owned` when the value owns its bytes.
+  // They are on the decoder's hot path: the common case (a view, nothing owned) copies
+  // the fixed part and the view only.
+  Value(const Value& o)
+      : kind(o.kind), fsp(o.fsp), precision(o.precision), scale(o.scale), charset(o.charset),
+        bits(o.bits), s(o.s), bytes(o.bytes) {
+    if (!o.owned.empty()) {
+      owned = o.owned;
+      if (o.owns_bytes()) bytes = owned;
+    }
+  }
+  Value(Value&& o) noexcept
+      : kind(o.kind), fsp(o.fsp), precision(o.precision), scale(o.scale), charset(o.charset),
+        bits(o.bits), s(o.s), bytes(o.bytes) {
+    if (!o.owned.empty()) {
+      bool owns = o.owns_bytes();
+      owned = std::move(o.owned);
+      if (owns) bytes = owned;
+    }
+  }
   Value& operator=(const Value& o) {
     if (this == &o) return *this;
     CopyHeader(o);
@@ -101,7 +120,6 @@ struct Value {
     bytes = o.owns_bytes() ? std::string_view(owned) : o.bytes;
     return *this;
   }
-  Value(Value&& o) noexcept { *this = std::move(o); }
   Value& operator=(Value&& o) noexcept {
     if (this == &o) return *this;
     bool owns = o.owns_bytes();

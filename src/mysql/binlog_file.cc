@@ -49,7 +49,9 @@ Result<std::unique_ptr<BinlogFileReader>> BinlogFileReader::Open(const std::stri
       return Error(Status::InvalidArgument(fmt::format("{}: not a regular file", path)));
     }
     if (st.st_size > 0) {
-      void* m = ::mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+      // MAP_POPULATE faults the pages in up front, in bulk: cheaper than one fault per
+      // page while decoding (the file is read front to back exactly once).
+      void* m = ::mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
       if (m == MAP_FAILED) {
         ::close(fd);
         return Error(Status::IoError(fmt::format("{}: mmap: {}", path, std::strerror(errno))));

@@ -42,21 +42,26 @@ Result<std::vector<bool>> ReadBitmap(ByteReader& r, size_t bits, std::string_vie
 
 // Reads one row image: null bitmap over the present columns, then their values.
 // `partial_json` marks JSON columns whose value is a diff list to apply to `before`.
+// `n_present` is the number of set bits of `present` (counted once per event). Values
+// are appended in place (no default construction then assignment: this is the hot loop).
 Status ReadImage(ByteReader& r, const TableMap& table, const std::vector<bool>& present,
-                 const std::vector<bool>* partial_json, const RowImage* before, RowImage* out) {
-  size_t n_present = 0;
-  for (bool p : present) n_present += p;
-  auto nulls = ReadBitmap(r, n_present, "row null");
-  if (!nulls) return nulls.error();
-  out->values.resize(table.columns.size());
+                 size_t n_present, const std::vector<bool>* partial_json, const RowImage* before,
+                 RowImage* out) {
+  auto nulls = r.ReadBytes((n_present + 7) / 8);
+  if (!nulls) return Status::Corruption("row null bitmap truncated");
+  const std::byte* null_bits = nulls->data();
+  out->values.clear();
+  out->values.reserve(table.columns.size());
   size_t k = 0;
   for (size_t i = 0; i < table.columns.size(); ++i) {
     if (!present[i]) {
-      out->values[i] = event::Value::Absent();
+      out->values.push_back(event::Value::Absent());
       continue;
     }
-    if ((*nulls)[k++]) {
-      out->values[i] = event::Value::Null();
+    bool is_null = (static_cast<uint8_t>(null_bits[k / 8]) >> (k % 8)) & 1;
+    ++k;
+    if (is_null) {
+      out->values.emplace_back();  // null
       continue;
     }
     const TableMapColumn& col = table.columns[i];
@@ -74,7 +79,7 @@ Status ReadImage(ByteReader& r, const TableMap& table, const std::vector<bool>& 
         event::Value v;
         v.kind = event::ValueKind::kJsonDiff;
         v.bytes = std::string_view(reinterpret_cast<const char*>(diff_bytes->data()), diff_bytes->size());
-        out->values[i] = std::move(v);
+        out->values.push_back(std::move(v));
         continue;
       }
       if (before->values[i].kind != event::ValueKind::kJsonBinary) {
@@ -87,7 +92,7 @@ Status ReadImage(ByteReader& r, const TableMap& table, const std::vector<bool>& 
       event::Value v;
       v.kind = event::ValueKind::kJsonText;
       v.SetOwned(std::move(*text));
-      out->values[i] = std::move(v);
+      out->values.push_back(std::move(v));
       continue;
     }
     auto v = DecodeColumnValue(r, col.meta);
@@ -97,7 +102,7 @@ Status ReadImage(ByteReader& r, const TableMap& table, const std::vector<bool>& 
                                                                 : std::string_view(col.name),
                                                at));
     }
-    out->values[i] = std::move(*v);
+    out->values.push_back(std::move(*v));
   }
   return Status::Ok();
 }
@@ -182,6 +187,9 @@ Result<RowsEvent> DecodeRowsEvent(EventType type, ByteReader& r, uint8_t post_he
     ev.owned_rows = std::make_shared<const std::vector<std::byte>>(std::move(*data));
     rows = ByteReader(*ev.owned_rows);
   }
+  size_t n_before = 0, n_after = 0;
+  for (bool p : ev.columns_before) n_before += p;
+  for (bool p : ev.columns_after) n_after += p;
   std::vector<bool> json_cols(table.columns.size());
   size_t n_json = 0;
   for (size_t i = 0; i < table.columns.size(); ++i) {
@@ -192,11 +200,11 @@ Result<RowsEvent> DecodeRowsEvent(EventType type, ByteReader& r, uint8_t post_he
     size_t row_start = rows.position();
     RowChange change;
     if (kind.kind == RowsKind::kWrite) {
-      if (Status s = ReadImage(rows, table, ev.columns_before, nullptr, nullptr, &change.after); !s.ok()) {
+      if (Status s = ReadImage(rows, table, ev.columns_before, n_before, nullptr, nullptr, &change.after); !s.ok()) {
         return Error(s.WithContext(fmt::format("row {}", ev.rows.size() + 1)));
       }
     } else {
-      if (Status s = ReadImage(rows, table, ev.columns_before, nullptr, nullptr, &change.before); !s.ok()) {
+      if (Status s = ReadImage(rows, table, ev.columns_before, n_before, nullptr, nullptr, &change.before); !s.ok()) {
         return Error(s.WithContext(fmt::format("row {} before image", ev.rows.size() + 1)));
       }
       if (two_images) {
@@ -214,7 +222,7 @@ Result<RowsEvent> DecodeRowsEvent(EventType type, ByteReader& r, uint8_t post_he
             }
           }
         }
-        if (Status s = ReadImage(rows, table, ev.columns_after, any_partial ? &partial : nullptr,
+        if (Status s = ReadImage(rows, table, ev.columns_after, n_after, any_partial ? &partial : nullptr,
                                  &change.before, &change.after);
             !s.ok()) {
           return Error(s.WithContext(fmt::format("row {} after image", ev.rows.size() + 1)));
