@@ -38,39 +38,53 @@ bool IsValidUtf8(std::string_view s) {
   return true;
 }
 
+constexpr char kHex[] = "0123456789abcdef";
+
+void AppendJsonEscaped(std::string_view utf8, std::string* out) {
+  size_t run = 0;
+  for (size_t i = 0; i < utf8.size(); ++i) {
+    const auto c = static_cast<unsigned char>(utf8[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out->append(utf8.substr(run, i - run));
+    run = i + 1;
+    switch (c) {
+      case '"': out->append("\\\""); break;
+      case '\\': out->append("\\\\"); break;
+      case '\n': out->append("\\n"); break;
+      case '\r': out->append("\\r"); break;
+      case '\t': out->append("\\t"); break;
+      case '\b': out->append("\\b"); break;
+      case '\f': out->append("\\f"); break;
+      default:
+        out->append("\\u00");
+        out->push_back(kHex[c >> 4]);
+        out->push_back(kHex[c & 0xF]);
+        break;
+    }
+  }
+  out->append(utf8.substr(run));
+}
+
 void AppendJsonString(std::string_view s, std::string* out) {
-  static constexpr char kHex[] = "0123456789abcdef";
   out->reserve(out->size() + s.size() + 2);
   out->push_back('"');
-  size_t i = 0;
+  // Valid runs go through AppendJsonEscaped; each byte of an invalid sequence becomes
+  // \u00XX.
+  size_t run = 0, i = 0;
   while (i < s.size()) {
     unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-      out->push_back(static_cast<char>(c));
-      ++i;
+    size_t n = c < 0x80 ? 1 : Utf8SequenceLength(s, i);
+    if (n > 0) {
+      i += n;
       continue;
     }
-    switch (c) {
-      case '"': out->append("\\\""); ++i; continue;
-      case '\\': out->append("\\\\"); ++i; continue;
-      case '\n': out->append("\\n"); ++i; continue;
-      case '\r': out->append("\\r"); ++i; continue;
-      case '\t': out->append("\\t"); ++i; continue;
-      case '\b': out->append("\\b"); ++i; continue;
-      case '\f': out->append("\\f"); ++i; continue;
-      default: break;
-    }
-    size_t n = c < 0x20 ? 0 : Utf8SequenceLength(s, i);
-    if (n == 0) {
-      out->append("\\u00");
-      out->push_back(kHex[c >> 4]);
-      out->push_back(kHex[c & 0xF]);
-      ++i;
-      continue;
-    }
-    out->append(s.substr(i, n));
-    i += n;
+    AppendJsonEscaped(s.substr(run, i - run), out);
+    out->append("\\u00");
+    out->push_back(kHex[c >> 4]);
+    out->push_back(kHex[c & 0xF]);
+    run = ++i;
   }
+  AppendJsonEscaped(s.substr(run), out);
   out->push_back('"');
 }
 

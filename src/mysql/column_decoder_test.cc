@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "common/hex_for_tests.h"
+
 #include <cctype>
 #include <cstdio>
 #include <cstring>
@@ -27,26 +29,8 @@ using namespace std::string_view_literals;
 
 constexpr uint16_t kUtf8mb4Collation = 255;  // utf8mb4_0900_ai_ci
 
-std::vector<std::byte> FromHex(std::string_view hex) {
-  std::vector<std::byte> out;
-  auto nibble = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    ADD_FAILURE() << "bad hex digit " << c;
-    return 0;
-  };
-  for (size_t i = 0; i + 1 < hex.size(); i += 2) {
-    out.push_back(static_cast<std::byte>(nibble(hex[i]) * 16 + nibble(hex[i + 1])));
-  }
-  return out;
-}
-
-std::string ToHex(std::string_view bytes) {
-  std::string out;
-  for (char c : bytes) out += fmt::format("{:02x}", static_cast<unsigned char>(c));
-  return out;
-}
+using testing_hex::FromHex;
+using testing_hex::ToHex;
 
 std::string Json(const Value& v) {
   std::string out;

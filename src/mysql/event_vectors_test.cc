@@ -23,6 +23,8 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "common/hex_for_tests.h"
+
 #include <algorithm>
 #include <cctype>
 #include <cstring>
@@ -62,27 +64,8 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
-std::vector<std::byte> FromHex(std::string_view hex) {
-  std::vector<std::byte> out;
-  auto nibble = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    ADD_FAILURE() << "bad hex digit " << c;
-    return 0;
-  };
-  if (hex.size() % 2 != 0) ADD_FAILURE() << "odd number of hex digits";
-  for (size_t i = 0; i + 1 < hex.size(); i += 2) {
-    out.push_back(static_cast<std::byte>(nibble(hex[i]) * 16 + nibble(hex[i + 1])));
-  }
-  return out;
-}
-
-std::string ToHex(std::string_view bytes) {
-  std::string out;
-  for (char c : bytes) out += fmt::format("{:02x}", static_cast<unsigned char>(c));
-  return out;
-}
+using testing_hex::FromHex;
+using testing_hex::ToHex;
 
 std::span<const std::byte> AsBytes(std::string_view s) {
   return std::as_bytes(std::span(s.data(), s.size()));

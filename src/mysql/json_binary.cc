@@ -11,6 +11,7 @@
 #include <system_error>
 
 #include "common/byte_reader.h"
+#include "common/json_text.h"
 #include "mysql/column_type.h"
 #include "mysql/decimal.h"
 
@@ -590,31 +591,10 @@ class TextPrinter final : public JsonBinaryVisitor {
 }  // namespace
 
 void AppendJsonQuotedString(std::string_view text, std::string* out) {
-  static constexpr char kHex[] = "0123456789abcdef";
+  // MySQL's quoting (Json_wrapper::to_string) escapes exactly what JSON requires, as
+  // AppendJsonEscaped does; stored JSON strings are valid utf8mb4.
   out->push_back('"');
-  size_t run_start = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c > 0x1F && c != '"' && c != '\\') continue;
-    out->append(text.substr(run_start, i - run_start));
-    run_start = i + 1;
-    out->push_back('\\');
-    switch (c) {
-      case '\b': out->push_back('b'); break;
-      case '\t': out->push_back('t'); break;
-      case '\n': out->push_back('n'); break;
-      case '\f': out->push_back('f'); break;
-      case '\r': out->push_back('r'); break;
-      case '"': out->push_back('"'); break;
-      case '\\': out->push_back('\\'); break;
-      default:
-        out->append("u00");
-        out->push_back(kHex[c >> 4]);
-        out->push_back(kHex[c & 0x0F]);
-        break;
-    }
-  }
-  out->append(text.substr(run_start));
+  AppendJsonEscaped(text, out);
   out->push_back('"');
 }
 

@@ -217,30 +217,9 @@ struct PlainSink {
   void Append(std::string_view utf8) { out->append(utf8); }
 };
 
-// Escapes byte by byte: in valid UTF-8 every byte of a multi-byte sequence is >= 0x80,
-// so only ASCII quote, backslash and control characters need attention.
 struct JsonSink {
   std::string* out;
-  void Append(std::string_view utf8) {
-    size_t run = 0;
-    for (size_t i = 0; i < utf8.size(); ++i) {
-      const auto c = static_cast<unsigned char>(utf8[i]);
-      if (c >= 0x20 && c != '"' && c != '\\') continue;
-      out->append(utf8.substr(run, i - run));
-      switch (c) {
-        case '"': out->append("\\\""); break;
-        case '\\': out->append("\\\\"); break;
-        case '\n': out->append("\\n"); break;
-        case '\r': out->append("\\r"); break;
-        case '\t': out->append("\\t"); break;
-        case '\b': out->append("\\b"); break;
-        case '\f': out->append("\\f"); break;
-        default: fmt::format_to(std::back_inserter(*out), "\\u{:04x}", c); break;
-      }
-      run = i + 1;
-    }
-    out->append(utf8.substr(run));
-  }
+  void Append(std::string_view utf8) { AppendJsonEscaped(utf8, out); }
 };
 
 template <typename Sink>
