@@ -15,6 +15,7 @@ find_package(simdjson REQUIRED)
 pkg_check_modules(MARIADB REQUIRED IMPORTED_TARGET libmariadb)
 pkg_check_modules(RDKAFKA REQUIRED IMPORTED_TARGET rdkafka)
 pkg_check_modules(LZ4 REQUIRED IMPORTED_TARGET liblz4)
+pkg_check_modules(ISAL REQUIRED IMPORTED_TARGET libisal)  # fast CRC32 of binlog events
 find_library(SNAPPY_LIBRARY NAMES snappy REQUIRED)
 
 if(TRIBUTARY_BUILD_TESTS)

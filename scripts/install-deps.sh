@@ -14,7 +14,7 @@ PACKAGES=(
   # libraries (never vendored)
   libmariadb-dev librdkafka-dev libcurl4-openssl-dev libssl-dev libzstd-dev liblz4-dev
   libsnappy-dev zlib1g-dev libsimdjson-dev nlohmann-json3-dev libfmt-dev libspdlog-dev
-  libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev
+  libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev libisal-dev
   # code tools (clang-19 builds the libFuzzer targets: clang-14 cannot compile <expected>)
   clang-format clang-tidy clang clang-19 libclang-rt-19-dev
   # services and test clients

@@ -3,11 +3,13 @@
 // Byte-carrying kinds (strings, blobs, BIT, JSON binary, GEOMETRY, VECTOR, DECIMAL in
 // MySQL's binary form) hold a view into the event buffer: the Value lives no longer than
 // the buffer of the event it was decoded from (see RowImage). Kinds computed by the
-// decoder (a JSON document after a partial update, say) own their bytes in `owned`.
+// decoder (a JSON document after a partial update, a padded BINARY) own their bytes
+// (SetOwned).
 // Values are small and cheap to copy when they view; thread-compatible.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -32,7 +34,7 @@ enum class ValueKind : uint8_t {
   kEnum,        // `u`: 1-based index, 0 = the empty error value
   kSet,         // `u`: bitmask of members
   kJsonBinary,  // `bytes`: MySQL binary JSON (empty = JSON null)
-  kJsonText,    // `bytes` or `owned`: JSON text (MariaDB; MySQL after a partial update)
+  kJsonText,    // `bytes` (possibly owned): JSON text (MariaDB; MySQL after a partial update)
   kJsonDiff,    // `bytes`: MySQL partial-update diff list, when the before image lacks
                 // the document to apply it to (binlog_row_image=MINIMAL)
   kGeometry,    // `bytes`: 4-byte little-endian SRID + WKB
@@ -89,45 +91,26 @@ struct Value {
   uint16_t charset = 0;   // kString / kJsonText: collation id (0 = unknown)
   uint16_t bits = 0;      // kBit: declared width
   Scalar s;
-  std::string_view bytes;  // view into the event buffer, or into `owned`
-  std::string owned;       // set only by kinds the decoder computes
+  std::string_view bytes;  // view into the event buffer, or into the owned string
 
   Value() = default;
-  // Copies and moves re-point `bytes` at the new `owned` when the value owns its bytes.
-  // They are on the decoder's hot path: the common case (a view, nothing owned) copies
-  // the fixed part and the view only.
+  // Moves keep `bytes` valid: an owned string lives on the heap and moves with its
+  // pointer. Copies of an owning value copy the string and re-point `bytes`. Values are
+  // moved on the decoder's hot path; the common case owns nothing.
   Value(const Value& o)
       : kind(o.kind), fsp(o.fsp), precision(o.precision), scale(o.scale), charset(o.charset),
         bits(o.bits), s(o.s), bytes(o.bytes) {
-    if (!o.owned.empty()) {
-      owned = o.owned;
-      if (o.owns_bytes()) bytes = owned;
+    if (o.owned_) {
+      owned_ = std::make_unique<std::string>(*o.owned_);
+      if (o.owns_bytes()) bytes = *owned_;
     }
   }
-  Value(Value&& o) noexcept
-      : kind(o.kind), fsp(o.fsp), precision(o.precision), scale(o.scale), charset(o.charset),
-        bits(o.bits), s(o.s), bytes(o.bytes) {
-    if (!o.owned.empty()) {
-      bool owns = o.owns_bytes();
-      owned = std::move(o.owned);
-      if (owns) bytes = owned;
-    }
-  }
+  Value(Value&& o) noexcept = default;
   Value& operator=(const Value& o) {
-    if (this == &o) return *this;
-    CopyHeader(o);
-    owned = o.owned;
-    bytes = o.owns_bytes() ? std::string_view(owned) : o.bytes;
+    if (this != &o) *this = Value(o);
     return *this;
   }
-  Value& operator=(Value&& o) noexcept {
-    if (this == &o) return *this;
-    bool owns = o.owns_bytes();
-    CopyHeader(o);
-    owned = std::move(o.owned);
-    bytes = owns ? std::string_view(owned) : o.bytes;
-    return *this;
-  }
+  Value& operator=(Value&& o) noexcept = default;
 
   static Value Null() { return Value(); }
   static Value Absent() {
@@ -137,24 +120,16 @@ struct Value {
   }
   bool is_null() const { return kind == ValueKind::kNull; }
   bool is_absent() const { return kind == ValueKind::kAbsent; }
-  // True when `bytes` points into `owned` (so copies must re-point it).
-  bool owns_bytes() const { return !owned.empty() && bytes.data() == owned.data(); }
+  // True when `bytes` views a string this value owns (not the event buffer).
+  bool owns_bytes() const { return owned_ && bytes.data() == owned_->data(); }
   // Makes the value own `text` and view it.
   void SetOwned(std::string text) {
-    owned = std::move(text);
-    bytes = owned;
+    owned_ = std::make_unique<std::string>(std::move(text));
+    bytes = *owned_;
   }
 
  private:
-  void CopyHeader(const Value& o) {
-    kind = o.kind;
-    fsp = o.fsp;
-    precision = o.precision;
-    scale = o.scale;
-    charset = o.charset;
-    bits = o.bits;
-    s = o.s;
-  }
+  std::unique_ptr<std::string> owned_;  // set only by kinds the decoder computes
 };
 
 }  // namespace tributary::event

@@ -1,7 +1,7 @@
 #include "mysql/event_decoder.h"
 
 #include <fmt/format.h>
-#include <zlib.h>
+#include <isa-l/crc.h>
 #include <zstd.h>
 
 #include <charconv>
@@ -397,20 +397,19 @@ uint8_t FormatDescriptionEvent::PostHeaderLength(EventType type, uint8_t fallbac
 }
 
 uint32_t EventChecksum(std::span<const std::byte> event) {
+  // The binlog's CRC32 is zlib's (reflected IEEE); ISA-L computes the same value with
+  // PCLMUL, several times faster than zlib 1.2 (the CRC pass dominated decoding).
   // The FDE's checksum is computed with LOG_EVENT_BINLOG_IN_USE_F cleared.
-  uLong crc = crc32(0L, Z_NULL, 0);
+  const auto* bytes = reinterpret_cast<const unsigned char*>(event.data());
   if (event.size() >= kEventHeaderLength &&
       static_cast<uint8_t>(event[4]) == static_cast<uint8_t>(EventType::kFormatDescription)) {
-    std::byte head[kEventHeaderLength];
-    std::memcpy(head, event.data(), kEventHeaderLength);
-    head[17] &= static_cast<std::byte>(~kFlagBinlogInUse & 0xFF);
-    crc = crc32(crc, reinterpret_cast<const Bytef*>(head), kEventHeaderLength);
-    crc = crc32(crc, reinterpret_cast<const Bytef*>(event.data() + kEventHeaderLength),
-                static_cast<uInt>(event.size() - kEventHeaderLength));
-    return static_cast<uint32_t>(crc);
+    unsigned char head[kEventHeaderLength];
+    std::memcpy(head, bytes, kEventHeaderLength);
+    head[17] &= static_cast<unsigned char>(~kFlagBinlogInUse & 0xFF);
+    uint32_t crc = crc32_gzip_refl(0, head, kEventHeaderLength);
+    return crc32_gzip_refl(crc, bytes + kEventHeaderLength, event.size() - kEventHeaderLength);
   }
-  return static_cast<uint32_t>(
-      crc32(crc, reinterpret_cast<const Bytef*>(event.data()), static_cast<uInt>(event.size())));
+  return crc32_gzip_refl(0, bytes, event.size());
 }
 
 Result<EventHeader> EventDecoder::DecodeHeader(std::span<const std::byte> bytes) {
