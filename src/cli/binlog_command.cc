@@ -163,6 +163,7 @@ int RunLive(const BinlogArgs& args) {
     o.position = resume.position;
     o.mysql_gtid_set.clear();
     o.mariadb_gtid_pos.clear();
+    o.check_server_id_free = false;  // our own registration may still be listed
     line = "{\"type\":\"RECONNECT\",\"resume_file\":";
     AppendJsonString(resume.file, &line);
     fmt::format_to(std::back_inserter(line), ",\"resume_pos\":{}}}\n", resume.position);

@@ -311,6 +311,22 @@ Status BinlogClient::StartDump(const BinlogClientOptions& options) {
     position = std::stoull((*status)[0][1]);
   }
 
+  if (options.check_server_id_free) {
+    // Needs REPLICATION MASTER ADMIN (MariaDB) / REPLICATION SLAVE (MySQL); without it the
+    // check is skipped, and MySQL itself refuses a duplicate with error 1236.
+    auto hosts = Query("SHOW SLAVE HOSTS");
+    if (hosts) {
+      for (const auto& row : *hosts) {
+        if (!row.empty() && row[0] == std::to_string(options.server_id)) {
+          return Status::FailedPrecondition(fmt::format(
+              "server id {} is already used by another replica of this server ({}:{}): set "
+              "database.server.id (--server-id) to a value no other replica uses",
+              options.server_id, row.size() > 1 ? row[1] : "?", row.size() > 2 ? row[2] : "?"));
+        }
+      }
+    }
+  }
+
   // Register as a replica (shows in SHOW REPLICAS; some servers require it).
   std::vector<std::byte> reg;
   PutLe(reg, options.server_id, 4);

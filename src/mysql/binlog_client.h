@@ -49,6 +49,11 @@ struct BinlogClientOptions {
   std::string mariadb_gtid_pos;
   // Stop at the end of the binlog instead of waiting for new events.
   bool non_blocking = false;
+  // Refuse to start when another registered replica uses `server_id` (SHOW SLAVE HOSTS,
+  // when the user may run it). MariaDB would otherwise drop the other replica's stream
+  // (and it ours, in turn). Reconnects of our own stream skip it: our previous
+  // registration may still be listed.
+  bool check_server_id_free = true;
 };
 
 struct ServerInfo {

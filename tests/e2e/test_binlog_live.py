@@ -502,3 +502,35 @@ def test_mariadb_compressed_events(tributary_bin):
     assert mine[1]["rows"][0] == {"before": {"id": 2, "s": "b"}, "after": {"id": 2, "s": "c"}}
     assert any(e["type"] == "QUERY_COMPRESSED" and e["sql"].startswith(f"INSERT INTO {db}.t VALUES (3,")
                for e in events)
+
+
+def test_server_id_used_by_another_replica_is_refused(tributary_bin):
+    """MariaDB would drop the other replica's stream; we refuse to start instead. The
+    check needs the right to run SHOW SLAVE HOSTS (the admin user here)."""
+    e = dict(os.environ, MYSQL_PWD=env("TRIBUTARY_CDC_PASSWORD", "cdc"))
+    first = subprocess.Popen([tributary_bin, "binlog", "--host", "127.0.0.1", "--port",
+                              env("TRIBUTARY_MARIADB_PORT", "3306"), "--user", "cdc",
+                              "--server-id", "9120", "--follow", "-q"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=e)
+    try:
+        deadline = time.time() + 30
+        listed = False
+        while time.time() < deadline and not listed:
+            conn = admin()
+            cur = conn.cursor()
+            cur.execute("SHOW SLAVE HOSTS")
+            listed = any(str(row[0]) == "9120" for row in cur.fetchall())
+            conn.close()
+            time.sleep(0.2)
+        assert listed, "the first replica did not register"
+        second = subprocess.run([tributary_bin, "binlog", "--host", "127.0.0.1", "--port",
+                                 env("TRIBUTARY_MARIADB_PORT", "3306"), "--user", "admin",
+                                 "--server-id", "9120"], capture_output=True, text=True,
+                                env=dict(os.environ, MYSQL_PWD=env("TRIBUTARY_ADMIN_PASSWORD", "admin")),
+                                timeout=60)
+        assert second.returncode == 1
+        assert "server id 9120 is already used by another replica" in second.stderr
+        assert first.poll() is None  # the first one keeps streaming
+    finally:
+        first.send_signal(signal.SIGTERM)
+        first.wait(timeout=30)
