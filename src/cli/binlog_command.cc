@@ -151,6 +151,16 @@ int RunLive(const BinlogArgs& args) {
         std::fwrite(line.data(), 1, line.size(), stdout);
       }
       std::fflush(stdout);
+      for (const auto& e : events) {
+        // The server lost events at this point (an INCIDENT): continuing would hide it.
+        if (const auto* inc = std::get_if<mysql::IncidentEvent>(&e.body)) {
+          fmt::print(stderr,
+                     "tributary: error: {}:{}: the server logged an INCIDENT (code {}: {}): "
+                     "changes may be missing from the binlog here; take a new snapshot\n",
+                     file, e.offset, inc->incident, inc->message);
+          return kExitRuntime;
+        }
+      }
     }
     if (!failure.retryable() || !args.follow || reconnects >= args.max_reconnects) {
       fmt::print(stderr, "tributary: error: {}\n", failure.message());
