@@ -107,6 +107,7 @@ int RunLive(const BinlogArgs& args) {
     mysql::EventJsonContext ctx;
     std::string file = o.file;
     Status failure;
+    std::vector<mysql::DecodedEvent> events;  // one event and its payload's inner events
     while (true) {
       auto bytes = (*client)->Next();
       if (!bytes) {
@@ -121,7 +122,7 @@ int RunLive(const BinlogArgs& args) {
         fmt::print(stderr, "tributary: error: {}:{}: {}\n", file, at, ev.error().message());
         return kExitRuntime;
       }
-      std::vector<mysql::DecodedEvent> events;
+      events.clear();
       events.push_back(std::move(*ev));
       while (auto inner = decoder.NextInner()) {
         if (!inner->has_value()) {

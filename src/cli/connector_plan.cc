@@ -16,10 +16,7 @@ std::string OrAll(const std::vector<std::string>& list, std::string_view all) {
   return list.empty() ? std::string(all) : fmt::format("{}", fmt::join(list, ", "));
 }
 
-std::string SimpleName(const std::string& cls) {
-  size_t dot = cls.rfind('.');
-  return dot == std::string::npos ? cls : cls.substr(dot + 1);
-}
+std::string SimpleName(const std::string& cls) { return std::string(config::JavaSimpleName(cls)); }
 
 std::string DescribeSource(const ConnectorConfig& c) {
   std::string out;

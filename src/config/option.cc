@@ -88,6 +88,11 @@ bool LooksSecret(std::string_view key) {
   return false;
 }
 
+std::string_view JavaSimpleName(std::string_view class_name) {
+  size_t dot = class_name.rfind('.');
+  return dot == std::string_view::npos ? class_name : class_name.substr(dot + 1);
+}
+
 std::string_view OptionTypeName(OptionType type) {
   switch (type) {
     case OptionType::kString: return "string";

@@ -86,4 +86,7 @@ bool LooksSecret(std::string_view key);
 
 std::string_view OptionTypeName(OptionType type);
 
+// The simple name of a Java class name ("io.x.MySqlConnector" -> "MySqlConnector").
+std::string_view JavaSimpleName(std::string_view class_name);
+
 }  // namespace tributary::config

@@ -32,10 +32,7 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
-std::string_view SimpleName(std::string_view cls) {
-  size_t dot = cls.rfind('.');
-  return dot == std::string_view::npos ? cls : cls.substr(dot + 1);
-}
+std::string_view SimpleName(std::string_view cls) { return JavaSimpleName(cls); }
 
 // A value left as the template placeholder of a tutorial, like `<YOUR_RDS_ENDPOINT>` or
 // `<KAFKA_BROKER>:9092`: returns the placeholder text.

@@ -78,7 +78,6 @@ Result<std::vector<std::byte>> EncodeGtidSet(std::string_view text) {
   };
   std::vector<Entry> entries;
   bool tagged = false;
-  size_t pos = 0;
   std::string_view rest = text;
   while (!rest.empty()) {
     size_t comma = rest.find(',');
@@ -88,13 +87,12 @@ Result<std::vector<std::byte>> EncodeGtidSet(std::string_view text) {
     while (!item.empty() && std::isspace(static_cast<unsigned char>(item.back()))) item.remove_suffix(1);
     if (item.empty()) continue;
     size_t colon = item.find(':');
-    Entry* e = nullptr;
     Entry fresh;
-    if (!ParseHexUuid(item.substr(0, colon), &fresh.sid) || colon == std::string_view::npos) {
+    if (colon == std::string_view::npos || !ParseHexUuid(item.substr(0, colon), &fresh.sid)) {
       return Error(Status::InvalidArgument(fmt::format("GTID set entry '{}' does not start with a UUID", item)));
     }
-    entries.push_back(fresh);
-    e = &entries.back();
+    entries.push_back(std::move(fresh));
+    Entry* e = &entries.back();
     std::string_view parts = item.substr(colon + 1);
     while (!parts.empty()) {
       size_t c = parts.find(':');
@@ -130,7 +128,6 @@ Result<std::vector<std::byte>> EncodeGtidSet(std::string_view text) {
       e->intervals.push_back({start, end + 1});
     }
   }
-  (void)pos;
   std::vector<std::byte> out;
   if (tagged) {
     PutLe(out, 1 | (static_cast<uint64_t>(entries.size()) << 8) | (1ull << 56), 8);

@@ -100,6 +100,20 @@ Result<Value> DecodeTime2(ByteReader& reader, const ColumnMeta& col) {
   return v;
 }
 
+// The fraction after DATETIME2 and TIMESTAMP2: 0..3 big-endian bytes for fsp 0..6, as
+// microseconds.
+Result<uint32_t> ReadFractionMicros(ByteReader& reader, const ColumnMeta& col, int fsp) {
+  const size_t frac_bytes = FracBytes(fsp);
+  uint32_t micros = 0;
+  if (frac_bytes == 0) return micros;
+  auto f = reader.ReadUintBigEndian(frac_bytes);
+  if (!f) return Error(Context(f.error(), col.type, "fraction"));
+  if (!FracToMicros(*f, frac_bytes, &micros)) {
+    return Error(Corrupt(col.type, "fraction is not below one second"));
+  }
+  return micros;
+}
+
 // DATETIME2: 5 bytes big-endian offset by 0x8000000000: sign (always set), year * 13 +
 // month (17 bits), day (5), hour (5), minute (6), second (6); then the fraction.
 Result<Value> DecodeDateTime2(ByteReader& reader, const ColumnMeta& col) {
@@ -107,13 +121,8 @@ Result<Value> DecodeDateTime2(ByteReader& reader, const ColumnMeta& col) {
   if (!fsp) return Error(fsp.error());
   auto raw = reader.ReadUintBigEndian(5);
   if (!raw) return Error(Context(raw.error(), col.type, "value"));
-  const size_t frac_bytes = FracBytes(*fsp);
-  uint64_t frac = 0;
-  if (frac_bytes > 0) {
-    auto f = reader.ReadUintBigEndian(frac_bytes);
-    if (!f) return Error(Context(f.error(), col.type, "fraction"));
-    frac = *f;
-  }
+  auto micros = ReadFractionMicros(reader, col, *fsp);
+  if (!micros) return Error(micros.error());
   // A DATETIME is never negative, so a server always sets the offset bit; without it the
   // bytes would decode to a year-10000-and-later value MySQL cannot hold.
   if (*raw < kDateTime2IntOffset) {
@@ -129,9 +138,7 @@ Result<Value> DecodeDateTime2(ByteReader& reader, const ColumnMeta& col) {
   v.kind = ValueKind::kDateTime;
   v.fsp = static_cast<uint8_t>(*fsp);
   v.s.datetime = event::DateTime{};
-  if (!FracToMicros(frac, frac_bytes, &v.s.datetime.micros)) {
-    return Error(Corrupt(col.type, "fraction is not below one second"));
-  }
+  v.s.datetime.micros = *micros;
   v.s.datetime.year = static_cast<uint16_t>(year_month / 13);
   v.s.datetime.month = static_cast<uint8_t>(year_month % 13);
   v.s.datetime.day = static_cast<uint8_t>(ymd & 31);
@@ -145,22 +152,15 @@ Result<Value> DecodeDateTime2(ByteReader& reader, const ColumnMeta& col) {
 Result<Value> DecodeTimestamp2(ByteReader& reader, const ColumnMeta& col) {
   auto fsp = TemporalFsp(col);
   if (!fsp) return Error(fsp.error());
-  const size_t frac_bytes = FracBytes(*fsp);
   auto seconds = reader.ReadUintBigEndian(4);
   if (!seconds) return Error(Context(seconds.error(), col.type, "value"));
-  uint64_t frac = 0;
-  if (frac_bytes > 0) {
-    auto f = reader.ReadUintBigEndian(frac_bytes);
-    if (!f) return Error(Context(f.error(), col.type, "fraction"));
-    frac = *f;
-  }
+  auto micros = ReadFractionMicros(reader, col, *fsp);
+  if (!micros) return Error(micros.error());
   Value v;
   v.kind = ValueKind::kTimestamp;
   v.fsp = static_cast<uint8_t>(*fsp);
   v.s.timestamp = event::Timestamp{};
-  if (!FracToMicros(frac, frac_bytes, &v.s.timestamp.micros)) {
-    return Error(Corrupt(col.type, "fraction is not below one second"));
-  }
+  v.s.timestamp.micros = *micros;
   v.s.timestamp.seconds = static_cast<int64_t>(*seconds);
   return v;
 }
