@@ -15,3 +15,21 @@ function(tributary_unit_test name)
     PROPERTIES LABELS unit
     WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
 endfunction()
+
+# tributary_service_test(NAME SOURCES... LIBS ...)
+# A GoogleTest binary that talks to the real local services (MariaDB, Kafka, S3) started by
+# scripts/services.sh; registered under the label `services`, which scripts/test.sh runs
+# after the services are up (with build/services/env.sh exported). Each test must create
+# its own databases, topics and object prefixes so runs never collide.
+function(tributary_service_test name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;LIBS" ${ARGN})
+  if(NOT TRIBUTARY_BUILD_TESTS)
+    return()
+  endif()
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gtest GTest::gmock GTest::gtest_main)
+  gtest_discover_tests(${name}
+    DISCOVERY_MODE PRE_TEST
+    PROPERTIES LABELS services
+    WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+endfunction()

@@ -12,7 +12,8 @@
 #   5b. fuzz         scripts/fuzz.sh: libFuzzer on the binlog event decoder (clang, ASan +
 #                    UBSan) for $TRIBUTARY_FUZZ_SECONDS (60); a crash fails the run
 #   6. services      scripts/services.sh start (MariaDB, Kafka, S3)
-#   7. e2e           pytest tests/e2e against the services
+#   7. svc-tests     ctest -L services in build/rel: C++ integration tests against the services
+#   8. e2e           pytest tests/e2e against the services
 # Services that were already running before are left running.
 #
 # Options: --no-asan skips 4-5; --no-fuzz skips 5b; --unit-only stops after 5 (no fuzz
@@ -90,6 +91,12 @@ decoder_tests() {
     "$ROOT/tests/decoder"
 }
 
+service_tests() {  # C++ integration tests (label `services`) with the services' env
+  # shellcheck disable=SC1091
+  ( . "$ROOT/build/services/env.sh" &&
+    ctest --test-dir "$BUILD/rel" -L services --output-on-failure -j 1 --no-tests=ignore )
+}
+
 e2e_tests() {
   local venv
   venv=$("$ROOT/scripts/python-env.sh") || return 1
@@ -128,7 +135,10 @@ if [ "$FUZZ" = 1 ] && [ "${RESULTS[1]:-}" = ok ]; then
 fi
 if [ "$E2E" = 1 ] && [ "${RESULTS[1]:-}" = ok ]; then
   phase services start_services
-  [ "${RESULTS[-1]}" = ok ] && phase e2e e2e_tests
+  if [ "${RESULTS[-1]}" = ok ]; then
+    phase svc-tests service_tests
+    phase e2e e2e_tests
+  fi
 fi
 summary
 if [ "$FAILED" != 0 ]; then
