@@ -20,25 +20,15 @@
 #include <vector>
 
 #include "common/status.h"
+#include "mysql/sql_connection.h"
 
 struct st_mysql;
 
 namespace tributary::mysql {
 
-enum class SslMode { kDisabled, kPreferred, kRequired, kVerifyCa, kVerifyIdentity };
-Result<SslMode> ParseSslMode(std::string_view text);
-
-struct BinlogClientOptions {
-  std::string host = "127.0.0.1";
-  uint16_t port = 3306;
-  std::string user;
-  std::string password;
-  SslMode ssl_mode = SslMode::kPreferred;
-  std::string ssl_ca;    // PEM file (verify_ca / verify_identity)
-  std::string ssl_cert;  // client certificate (optional)
-  std::string ssl_key;
+// The connection (host, user, TLS, timeout) plus what a replica needs.
+struct BinlogClientOptions : ConnectionOptions {
   uint32_t server_id = 0;  // this replica's id: unique among the source's replicas
-  std::chrono::milliseconds connect_timeout{30000};
   std::chrono::milliseconds heartbeat_period{10000};
   // Where to start; exactly one of: file + position, a MySQL GTID set (transactions
   // already seen), a MariaDB GTID position (last transaction seen per domain). All empty:
@@ -87,7 +77,7 @@ class BinlogClient {
   Result<std::span<const std::byte>> Next();
 
  private:
-  explicit BinlogClient(st_mysql* mysql) : mysql_(mysql) {}
+  explicit BinlogClient(std::unique_ptr<SqlConnection> conn);
   Status CheckServer(const BinlogClientOptions& options);
   Status StartDump(const BinlogClientOptions& options);
   Result<std::vector<std::vector<std::string>>> Query(const std::string& sql);
@@ -95,7 +85,8 @@ class BinlogClient {
   Status ServerError(std::string_view during);
   Status PrivilegeError(std::string_view during);
 
-  st_mysql* mysql_ = nullptr;
+  std::unique_ptr<SqlConnection> conn_;
+  st_mysql* mysql_ = nullptr;  // conn_'s handle, for the replication packets
   ServerInfo info_;
   bool non_blocking_ = false;
 };

@@ -34,6 +34,8 @@ class BinlogFileReader {
   const std::string& path() const { return path_; }
   uint64_t offset() const { return pos_; }
   uint64_t size() const { return data_.size(); }
+  // The decoder, e.g. to install a TABLE_MAP hook before reading.
+  EventDecoder& decoder() { return decoder_; }
 
  private:
   BinlogFileReader(std::string path, DecoderOptions options) : path_(std::move(path)), decoder_(options) {}

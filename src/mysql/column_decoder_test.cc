@@ -884,3 +884,20 @@ TEST(AppendValueJsonTest, TemporalEdgeCases) {
 
 }  // namespace
 }  // namespace tributary::mysql
+
+namespace tributary::mysql {
+namespace {
+
+TEST(CollationIdForCharset, MapsNamesToAnIdOfThatCharset) {
+  for (std::string_view name : {"utf8mb4", "utf8mb3", "latin1", "binary", "ucs2", "cp1251", "sjis"}) {
+    uint16_t id = CollationIdForCharset(name);
+    ASSERT_NE(id, 0) << name;
+    EXPECT_EQ(CollationCharsetName(id), name);
+  }
+  EXPECT_EQ(CollationCharsetName(CollationIdForCharset("UTF8")), "utf8mb3");
+  EXPECT_EQ(CollationIdForCharset("binary"), 63);
+  EXPECT_EQ(CollationIdForCharset("klingon"), 0);
+}
+
+}  // namespace
+}  // namespace tributary::mysql

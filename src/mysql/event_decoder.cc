@@ -682,6 +682,9 @@ Result<DecodedEvent> EventDecoder::DecodeBody(const EventHeader& header,
       auto tm = DecodeTableMap(r, format_.PostHeaderLength(EventType::kTableMap, 8),
                                format_.mariadb);
       if (!tm) return fail(tm.error());
+      if (table_map_hook_) {
+        if (Status s = table_map_hook_(*tm, offset); !s.ok()) return Error(std::move(s));
+      }
       auto shared = std::make_shared<const TableMap>(std::move(*tm));
       tables_[shared->table_id] = shared;
       ev.body = std::move(shared);

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -44,6 +45,13 @@ class EventDecoder {
   // Sets the format for streams that start without a FORMAT_DESCRIPTION in hand.
   void SetFormat(FormatDescriptionEvent fde);
 
+  // Called with every TABLE_MAP after it is decoded and before rows events use it: the
+  // schema tracker checks it against the schema of its position and completes what the
+  // map lacks (signedness, charsets, names). An error stops decoding with that error;
+  // `offset` is the event's. Runs on the decoding thread.
+  using TableMapHook = std::function<Status(TableMap& map, uint64_t offset)>;
+  void SetTableMapHook(TableMapHook hook) { table_map_hook_ = std::move(hook); }
+
   // Decodes the 19-byte common header.
   static Result<EventHeader> DecodeHeader(std::span<const std::byte> bytes);
 
@@ -55,6 +63,7 @@ class EventDecoder {
   FormatDescriptionEvent format_;
   bool has_format_ = false;
   std::unordered_map<uint64_t, std::shared_ptr<const TableMap>> tables_;
+  TableMapHook table_map_hook_;
   // Decompressed payload being walked by NextInner().
   std::vector<std::byte> payload_;
   size_t payload_pos_ = 0;

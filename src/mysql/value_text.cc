@@ -7,6 +7,7 @@
 
 #include <array>
 #include <bit>
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -654,6 +655,25 @@ Status AppendValueJsonUnchecked(const Value& v, std::string* out) {
 
 std::string_view CollationCharsetName(uint16_t collation_id) {
   return Info(CharsetOf(collation_id)).name;
+}
+
+uint16_t CollationIdForCharset(std::string_view charset) {
+  std::string name;
+  for (char c : charset) name += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (name == "utf8") name = "utf8mb3";
+  // The lowest id of each character set, computed once.
+  static const std::array<uint16_t, static_cast<size_t>(Charset::kCount)> kFirstId = [] {
+    std::array<uint16_t, static_cast<size_t>(Charset::kCount)> first{};
+    for (uint16_t id = 1; id < kMariaDbNoPadOffset; ++id) {
+      auto cs = static_cast<size_t>(CharsetOf(id));
+      if (cs < first.size() && first[cs] == 0) first[cs] = id;
+    }
+    return first;
+  }();
+  for (size_t cs = 0; cs < kFirstId.size(); ++cs) {
+    if (kFirstId[cs] != 0 && Info(static_cast<Charset>(cs)).name == name) return kFirstId[cs];
+  }
+  return 0;
 }
 
 Status AppendUtf8(std::string_view bytes, uint16_t collation_id, std::string* out) {

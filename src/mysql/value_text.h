@@ -25,6 +25,11 @@ namespace tributary::mysql {
 // empty when the id is unknown.
 std::string_view CollationCharsetName(uint16_t collation_id);
 
+// A collation id of the character set named `charset` ("utf8mb4", "utf8" = utf8mb3,
+// "latin1", "binary", any case), for decoding text whose collation is not in the binlog:
+// conversion depends only on the character set. 0 when the name is unknown.
+uint16_t CollationIdForCharset(std::string_view charset);
+
 // Converts `bytes`, text in the character set of `collation_id`, to UTF-8. Conversions:
 // utf8mb3/utf8mb4 validated; latin1 as MySQL defines it (Windows-1252, with 0x81, 0x8D,
 // 0x8F, 0x90, 0x9D mapped to the C1 controls of the same value); ascii; ucs2 (big-endian);
