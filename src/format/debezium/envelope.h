@@ -1,0 +1,138 @@
+// EventEncoder: one row change → the Kafka records Debezium + Kafka Connect's
+// JsonConverter would produce, byte for byte (formats.md 2.1–2.5, 2.12, 2.13).
+//
+//   create/read/update → 1 record; delete → the delete plus a tombstone when
+//   `tombstones.on.delete`; an update that changes the key → delete (header
+//   `__debezium.newkey`), tombstone, create (header `__debezium.oldkey`); truncate → one
+//   record with a null key. With ExtractNewRecordState configured the records are the
+//   flattened ones (unwrap.h), possibly none.
+//
+// Hot path: no allocation once the RecordBuffer's strings have grown; schemas come
+// pre-rendered from the TableEncoding. Processing time is passed in (testability).
+//
+// Threading: an EventEncoder is used by one thread at a time (it owns scratch buffers).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "event/value.h"
+#include "format/debezium/options.h"
+#include "format/debezium/schema_builder.h"
+
+namespace tributary::format::debezium {
+
+enum class Operation : char {
+  kCreate = 'c',
+  kUpdate = 'u',
+  kDelete = 'd',
+  kRead = 'r',
+  kTruncate = 't',
+};
+
+// The `source` block. Views must outlive the Encode call only.
+struct SourceInfo {
+  int64_t ts_us = 0;  // change time in the database (binlog header: whole seconds)
+  // Snapshot marker: empty while streaming (JSON shows the schema default "false");
+  // "true", "first", "first_in_data_collection", "last_in_data_collection", "last",
+  // "incremental" during snapshots.
+  std::string_view snapshot;
+  std::string_view db;
+  std::string_view table;  // empty → null
+  int64_t server_id = 0;
+  std::string_view gtid;  // empty → null
+  std::string_view file;
+  int64_t pos = 0;
+  int32_t row = 0;
+  std::optional<int64_t> thread;
+  std::string_view query;  // written only with include.query; empty → null
+};
+
+struct TransactionInfo {
+  std::string_view id;  // the GTID, or "file=<f>,pos=<p>"
+  int64_t total_order = 0;
+  int64_t data_collection_order = 0;
+};
+
+struct ChangeEvent {
+  Operation op = Operation::kCreate;
+  std::span<const event::Value> before;  // full row image in table column order
+  std::span<const event::Value> after;
+  SourceInfo source;
+  const TransactionInfo* transaction = nullptr;  // with provide.transaction.metadata
+  int64_t ts_ns = 0;                             // processing time (the envelope ts_*)
+};
+
+struct RecordHeader {
+  std::string key;
+  bool has_value = true;
+  std::string value;  // as Kafka Connect's SimpleHeaderConverter writes it
+};
+
+struct EncodedRecord {
+  bool has_key = false;    // false: null key
+  std::string key;
+  bool has_value = false;  // false: tombstone (null value)
+  std::string value;
+  std::vector<RecordHeader> headers;
+};
+
+// Records of one event; Clear() keeps the string capacity for the next event.
+class RecordBuffer {
+ public:
+  void Clear() { size_ = 0; }
+  size_t size() const { return size_; }
+  const EncodedRecord& operator[](size_t i) const { return records_[i]; }
+  std::span<const EncodedRecord> records() const { return {records_.data(), size_}; }
+  // A cleared record appended to the buffer.
+  EncodedRecord& Add();
+
+ private:
+  std::vector<EncodedRecord> records_;
+  size_t size_ = 0;
+};
+
+class EventEncoder {
+ public:
+  explicit EventEncoder(EncoderOptions options) : options_(std::move(options)) {}
+
+  const EncoderOptions& options() const { return options_; }
+
+  // Appends the records of `event` to `out` (not cleared first). Errors: Corruption for
+  // a value that does not fit its column (naming table and column), InvalidArgument
+  // for row images whose size does not match the table.
+  Status Encode(const TableEncoding& table, const ChangeEvent& event, RecordBuffer* out);
+
+  // Appends the `source` struct payload.
+  void AppendSource(const SourceInfo& s, std::string* out);
+
+ private:
+  Status AppendRow(const std::vector<ColumnPlan>& plans, std::span<const event::Value> row,
+                   bool replace, std::string* out);
+  Status AppendKeyPayload(const TableEncoding& t, std::span<const event::Value> row,
+                          std::string* out);
+  Status AppendEnvelopePayload(const TableEncoding& t, const ChangeEvent& e, Operation op,
+                               bool with_before, bool with_after, std::string* out);
+  Status EmitChange(const TableEncoding& t, const ChangeEvent& e, Operation op, bool with_before,
+                    bool with_after, std::span<const event::Value> key_row, RecordBuffer* out,
+                    EncodedRecord** record);
+  Status EmitUnwrapped(const TableEncoding& t, const ChangeEvent& e, Operation op,
+                       std::span<const event::Value> row, std::span<const event::Value> key_row,
+                       RecordBuffer* out, EncodedRecord** record);
+  void AddUnwrapHeaders(const TableEncoding& t, const ChangeEvent* e, Operation op,
+                        EncodedRecord* r);
+  Status AppendKey(const TableEncoding& t, std::span<const event::Value> row, EncodedRecord* r);
+  void Tombstone(const TableEncoding& t, std::span<const event::Value> key_row,
+                 const EncodedRecord& like, RecordBuffer* out);
+
+  EncoderOptions options_;
+  std::string scratch_;
+  std::string key_a_, key_b_;
+};
+
+}  // namespace tributary::format::debezium

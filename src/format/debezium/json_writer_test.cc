@@ -1,0 +1,116 @@
+#include "format/debezium/json_writer.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+
+namespace tributary::format::debezium {
+namespace {
+
+std::string D(double v) {
+  std::string s;
+  AppendJavaDouble(v, &s);
+  return s;
+}
+std::string F(float v) {
+  std::string s;
+  AppendJavaFloat(v, &s);
+  return s;
+}
+
+// Expected strings are what Java 21's Double.toString / Float.toString print.
+TEST(JavaDoubleTest, MatchesJavaToString) {
+  EXPECT_EQ(D(0.0), "0.0");
+  EXPECT_EQ(D(-0.0), "-0.0");
+  EXPECT_EQ(D(1.0), "1.0");
+  EXPECT_EQ(D(100.0), "100.0");
+  EXPECT_EQ(D(1200.0), "1200.0");
+  EXPECT_EQ(D(1.5), "1.5");
+  EXPECT_EQ(D(-123.45), "-123.45");
+  EXPECT_EQ(D(0.1), "0.1");
+  EXPECT_EQ(D(0.001), "0.001");
+  EXPECT_EQ(D(0.0001), "1.0E-4");
+  EXPECT_EQ(D(1.0e-5), "1.0E-5");
+  EXPECT_EQ(D(1234567.0), "1234567.0");
+  EXPECT_EQ(D(9999999.0), "9999999.0");
+  EXPECT_EQ(D(1.0e7), "1.0E7");
+  EXPECT_EQ(D(1.0e10), "1.0E10");
+  EXPECT_EQ(D(12345678.9), "1.23456789E7");
+  EXPECT_EQ(D(1.0 / 3), "0.3333333333333333");
+  EXPECT_EQ(D(2.0 / 3), "0.6666666666666666");
+  EXPECT_EQ(D(0.1 + 0.2), "0.30000000000000004");
+  EXPECT_EQ(D(std::numeric_limits<double>::max()), "1.7976931348623157E308");
+  EXPECT_EQ(D(std::numeric_limits<double>::denorm_min()), "4.9E-324");  // 2-digit rule
+  EXPECT_EQ(D(std::numeric_limits<double>::min()), "2.2250738585072014E-308");
+  EXPECT_EQ(D(2e23), "2.0E23");
+  EXPECT_EQ(D(1.1), "1.1");
+  EXPECT_EQ(D(static_cast<double>(1.1f)), "1.100000023841858");
+  EXPECT_EQ(D(-1.0e-3), "-0.001");
+  EXPECT_EQ(D(std::nan("")), "NaN");
+  EXPECT_EQ(D(-INFINITY), "-Infinity");
+}
+
+TEST(JavaFloatTest, MatchesJavaToString) {
+  EXPECT_EQ(F(0.0f), "0.0");
+  EXPECT_EQ(F(1.1f), "1.1");
+  EXPECT_EQ(F(1.5f), "1.5");
+  EXPECT_EQ(F(0.1f), "0.1");
+  EXPECT_EQ(F(3.14159f), "3.14159");
+  EXPECT_EQ(F(1.0e10f), "1.0E10");
+  EXPECT_EQ(F(std::numeric_limits<float>::max()), "3.4028235E38");
+  EXPECT_EQ(F(std::numeric_limits<float>::denorm_min()), "1.4E-45");
+  EXPECT_EQ(F(16777216.0f), "1.6777216E7");
+  EXPECT_EQ(F(-2.5e-4f), "-2.5E-4");
+}
+
+TEST(ExactDoubleTest, BigDecimalPlain) {
+  std::string s;
+  AppendExactDoublePlain(1e20, &s);
+  EXPECT_EQ(s, "100000000000000000000");
+  s.clear();
+  AppendExactDoublePlain(0.1, &s);
+  EXPECT_EQ(s, "0.1000000000000000055511151231257827021181583404541015625");
+  s.clear();
+  AppendExactDoublePlain(-2.5, &s);
+  EXPECT_EQ(s, "-2.5");
+}
+
+TEST(BigDecimalStringTest, JavaToString) {
+  auto bd = [](std::string_view d, int scale, bool neg = false) {
+    std::string s;
+    AppendBigDecimalString(d, scale, neg, &s);
+    return s;
+  };
+  EXPECT_EQ(bd("12345", 2), "123.45");
+  EXPECT_EQ(bd("12345", 2, true), "-123.45");
+  EXPECT_EQ(bd("5", 3), "0.005");
+  EXPECT_EQ(bd("1", 7), "1E-7");
+  EXPECT_EQ(bd("0", 8), "0E-8");
+  EXPECT_EQ(bd("120000", 2), "1200.00");
+  EXPECT_EQ(bd("7", 0), "7");
+}
+
+TEST(JsonStringTest, JacksonEscapes) {
+  std::string s;
+  AppendJsonStringLiteral(std::string_view("a\"b\\c\n\t\x01\x1f/é\x7f", 13), &s);
+  EXPECT_EQ(s, "\"a\\\"b\\\\c\\n\\t\\u0001\\u001F/é\x7f\"");
+}
+
+TEST(Base64Test, Alphabets) {
+  std::string s;
+  AppendBase64(std::string_view("\x01\xD4\xC0", 3), &s);
+  EXPECT_EQ(s, "AdTA");
+  s.clear();
+  AppendBase64(std::string_view("\0", 1), &s);
+  EXPECT_EQ(s, "AA==");
+  s.clear();
+  AppendBase64Url(std::string_view("\xfb\xff", 2), &s);
+  EXPECT_EQ(s, "-_8=");
+  s.clear();
+  AppendHexLower(std::string_view("\xAB\x01", 2), &s);
+  EXPECT_EQ(s, "ab01");
+}
+
+}  // namespace
+}  // namespace tributary::format::debezium
