@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
-# Fuzzes the binlog event decoder for a bounded time: scripts/fuzz.sh [SECONDS] (default 60)
+# Fuzzes the parsers for a bounded time: scripts/fuzz.sh [SECONDS] (default 60)
 #
 #   1. builds the libFuzzer targets of tests/fuzz with clang (ASan + UBSan) in build/fuzz,
 #      installing clang-19 and its libFuzzer from Debian 12 when no clang >= 16 is found
 #      (clang-14 cannot compile libstdc++ 12's <expected>; see tests/fuzz/fuzz_flags.cmake)
-#   2. replays tests/fuzz/regressions/* (inputs that once crashed)
-#   3. makes the seed corpus from ../shared/testdata/binlog/files: whole files and single
-#      events (tests/fuzz/binlog_fuzz_seeds.cc)
-#   4. fuzzes for SECONDS; new coverage is kept in build/fuzz/corpus for the next run
+#   2. replays the inputs that once crashed: tests/fuzz/regressions/* (binlog decoder) and
+#      tests/fuzz/regressions/ddl/* (DDL parser)
+#   3. makes the seed corpora: binlog files of ../shared/testdata/binlog/files, whole and as
+#      single events (tests/fuzz/binlog_fuzz_seeds.cc); the statements of
+#      src/schema/testdata/ddl_corpus.txt, one file per case
+#   4. fuzzes every target in turn: binlog_event_fuzz for 2/3 of SECONDS, ddl_parser_fuzz
+#      for the rest; new coverage is kept in build/fuzz/corpus (binlog) and
+#      build/fuzz/ddl-corpus for the next run
 # Exits non-zero on a crash, sanitizer report, leak, timeout or out-of-memory; the input
-# is kept in build/fuzz/artifacts/ and the command reproducing it is printed.
+# is kept in build/fuzz/artifacts/ (binlog) or build/fuzz/ddl-artifacts/ and the command
+# reproducing it is printed.
 #
 # Environment: TRIBUTARY_FUZZ_CXX (a clang++ >= 16 to use), TRIBUTARY_JOBS (build jobs),
 # TRIBUTARY_BINLOG_TESTDATA (default ../shared/testdata/binlog).
@@ -21,6 +26,13 @@ BUILD="${TRIBUTARY_BUILD_DIR:-$ROOT/build}/fuzz"
 TESTDATA="${TRIBUTARY_BINLOG_TESTDATA:-$ROOT/../shared/testdata/binlog}"
 JOBS="${TRIBUTARY_JOBS:-$(nproc)}"
 FUZZER="$BUILD/tests/fuzz/binlog_event_fuzz"
+DDL_FUZZER="$BUILD/tests/fuzz/ddl_parser_fuzz"
+DDL_CORPUS_FILE="$ROOT/src/schema/testdata/ddl_corpus.txt"
+BINLOG_SECONDS=$((DURATION * 2 / 3))
+DDL_SECONDS=$((DURATION - BINLOG_SECONDS))
+# libFuzzer reads -max_total_time=0 as "no limit".
+[ "$BINLOG_SECONDS" -ge 1 ] || BINLOG_SECONDS=1
+[ "$DDL_SECONDS" -ge 1 ] || DDL_SECONDS=1
 
 has_libfuzzer() {  # CLANGXX: true when that clang links -fsanitize=fuzzer
   local lib
@@ -69,43 +81,72 @@ if [ ! -f "$BUILD/build.ninja" ]; then
     "-DCMAKE_C_FLAGS_RELWITHDEBINFO=-O1 -g" -DTRIBUTARY_FUZZ=ON \
     -DTRIBUTARY_BUILD_TESTS=OFF -DTRIBUTARY_BUILD_BENCH=OFF >/dev/null
 fi
-cmake --build "$BUILD" -j "$JOBS" --target binlog_event_fuzz binlog_fuzz_seeds
+cmake --build "$BUILD" -j "$JOBS" --target binlog_event_fuzz binlog_fuzz_seeds ddl_parser_fuzz
 
 shopt -s nullglob
-regressions=("$ROOT"/tests/fuzz/regressions/*)
-if [ "${#regressions[@]}" -gt 0 ]; then
-  echo "fuzz: replaying ${#regressions[@]} regression inputs" >&2
-  if ! "$FUZZER" -timeout=10 -rss_limit_mb=2048 "${regressions[@]}" >"$BUILD/regressions.log" 2>&1; then
-    tail -n 60 "$BUILD/regressions.log" >&2
-    echo "fuzz: FAILED: a regression input crashes again (log: $BUILD/regressions.log)" >&2
+# replay FUZZER NAME INPUT...: every input that once crashed must run clean now.
+replay() {
+  local fuzzer="$1" name="$2"
+  shift 2
+  [ "$#" -gt 0 ] || return 0
+  local log="$BUILD/regressions-$name.log"
+  [ "$name" = binlog ] && log="$BUILD/regressions.log"
+  echo "fuzz: replaying $# $name regression inputs" >&2
+  if ! "$fuzzer" -timeout=10 -rss_limit_mb=2048 "$@" >"$log" 2>&1; then
+    tail -n 60 "$log" >&2
+    echo "fuzz: FAILED: a regression input crashes again (log: $log)" >&2
     exit 1
   fi
-fi
+}
+regressions=()
+for f in "$ROOT"/tests/fuzz/regressions/*; do [ -f "$f" ] && regressions+=("$f"); done
+replay "$FUZZER" binlog "${regressions[@]}"
+replay "$DDL_FUZZER" ddl "$ROOT"/tests/fuzz/regressions/ddl/*
 
-rm -rf "$BUILD/seeds"
-mkdir -p "$BUILD/corpus" "$BUILD/artifacts"
+rm -rf "$BUILD/seeds" "$BUILD/ddl-seeds"
+mkdir -p "$BUILD/corpus" "$BUILD/artifacts" "$BUILD/ddl-corpus" "$BUILD/ddl-artifacts" "$BUILD/ddl-seeds"
 "$BUILD/tests/fuzz/binlog_fuzz_seeds" "$BUILD/seeds" "$TESTDATA"/files/*.bin "$TESTDATA"/files/*.bin.gz
+# One seed per corpus case: the SQL between "=== name" (and its "-- options:" line) and "---".
+awk -v dir="$BUILD/ddl-seeds" '
+  /^=== / { n++; out = sprintf("%s/case-%03d.sql", dir, n); sql = 1; next }
+  /^---$/ { if (sql) close(out); sql = 0; next }
+  sql && !/^-- options:/ { print > out }' "$DDL_CORPUS_FILE"
 
-before=$(ls "$BUILD/artifacts" | wc -l)
-echo "fuzz: running binlog_event_fuzz for ${DURATION}s (log: $BUILD/fuzz.log)" >&2
-set +e
-# -timeout: one input taking 10 s is a hang; -max_len matches binlog_fuzz_seeds' cut.
-# The outer timeout only guards against the fuzzer itself not stopping.
-timeout --kill-after=30 $((DURATION + 300)) "$FUZZER" -max_total_time="$DURATION" \
-  -max_len=65536 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-  -artifact_prefix="$BUILD/artifacts/" "$BUILD/corpus" "$BUILD/seeds" >"$BUILD/fuzz.log" 2>&1
-rc=$?
-set -e
-grep -E '^stat::(number_of_executed_units|average_exec_per_sec|new_units_added|peak_rss_mb)' \
-  "$BUILD/fuzz.log" >&2 || true
-grep -E '^#[0-9]+\s+(DONE|INITED)' "$BUILD/fuzz.log" | tail -n 2 >&2 || true
-after=$(ls "$BUILD/artifacts" | wc -l)
-if [ "$rc" != 0 ] || [ "$after" != "$before" ]; then
-  grep -E -A 40 '^==[0-9]+==\s*(ERROR|WARNING)|runtime error|^SUMMARY|ALARM|out-of-memory' \
-    "$BUILD/fuzz.log" | head -n 80 >&2 || true
-  newest=$(ls -t "$BUILD"/artifacts/* 2>/dev/null | head -n 1)
-  echo "fuzz: FAILED (exit $rc); input kept as ${newest:-<none>}" >&2
-  [ -n "$newest" ] && echo "fuzz: reproduce with: ASAN_SYMBOLIZER_PATH=$SYMBOLIZER $FUZZER $newest" >&2
-  exit 1
-fi
+# run_fuzzer NAME FUZZER SECONDS ARTIFACTS MAX_LEN CORPUS_DIR...: fuzzes, then fails the
+# script on any crash, sanitizer report, leak or hang.
+run_fuzzer() {
+  local name="$1" fuzzer="$2" seconds="$3" artifacts="$4" max_len="$5"
+  shift 5
+  local log="$BUILD/fuzz-$name.log" before after rc newest
+  [ "$name" = binlog_event_fuzz ] && log="$BUILD/fuzz.log"
+  before=$(ls "$artifacts" | wc -l)
+  echo "fuzz: running $name for ${seconds}s (log: $log)" >&2
+  set +e
+  # -timeout: one input taking 10 s is a hang. The outer timeout only guards against the
+  # fuzzer itself not stopping.
+  timeout --kill-after=30 $((seconds + 300)) "$fuzzer" -max_total_time="$seconds" \
+    -max_len="$max_len" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+    -artifact_prefix="$artifacts/" "$@" >"$log" 2>&1
+  rc=$?
+  set -e
+  grep -E '^stat::(number_of_executed_units|average_exec_per_sec|new_units_added|peak_rss_mb)' \
+    "$log" >&2 || true
+  grep -E '^#[0-9]+\s+(DONE|INITED)' "$log" | tail -n 2 >&2 || true
+  after=$(ls "$artifacts" | wc -l)
+  if [ "$rc" != 0 ] || [ "$after" != "$before" ]; then
+    grep -E -A 40 '^==[0-9]+==\s*(ERROR|WARNING)|runtime error|^SUMMARY|ALARM|out-of-memory' \
+      "$log" | head -n 80 >&2 || true
+    newest=$(ls -t "$artifacts"/* 2>/dev/null | head -n 1)
+    echo "fuzz: $name found a bug" >&2
+    echo "fuzz: FAILED (exit $rc); input kept as ${newest:-<none>}" >&2
+    [ -n "$newest" ] && echo "fuzz: reproduce with: ASAN_SYMBOLIZER_PATH=$SYMBOLIZER $fuzzer $newest" >&2
+    exit 1
+  fi
+}
+
+# -max_len matches binlog_fuzz_seeds' cut; DDL statements rarely need more than 16 KiB.
+run_fuzzer binlog_event_fuzz "$FUZZER" "$BINLOG_SECONDS" "$BUILD/artifacts" 65536 \
+  "$BUILD/corpus" "$BUILD/seeds"
+run_fuzzer ddl_parser_fuzz "$DDL_FUZZER" "$DDL_SECONDS" "$BUILD/ddl-artifacts" 16384 \
+  "$BUILD/ddl-corpus" "$BUILD/ddl-seeds"
 echo "fuzz: no crash in ${DURATION}s" >&2
