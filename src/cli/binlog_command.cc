@@ -5,11 +5,13 @@
 #include <string>
 #include <vector>
 
-#include "cli/commands.h"
-#include "common/json_text.h"
 #include <chrono>
 #include <cstdlib>
 #include <thread>
+
+#include "cli/binlog_schema.h"
+#include "cli/commands.h"
+#include "common/json_text.h"
 
 #include "mysql/binlog_client.h"
 #include "mysql/binlog_file.h"
@@ -34,7 +36,33 @@ struct BinlogArgs {
   std::string gtid;  // MySQL GTID set or MariaDB GTID position
   bool follow = false;
   int max_reconnects = 10;
+  BinlogSchemaArgs schema;
 };
+
+// The schema tracker when --track-schema is on, else nullptr (printed errors on failure).
+Result<std::unique_ptr<BinlogSchema>> MakeSchema(const BinlogArgs& args,
+                                                 const mysql::ConnectionOptions* server) {
+  if (!args.schema.track) {
+    if (args.schema.from_server || !args.schema.databases.empty() ||
+        !args.schema.history_file.empty()) {
+      return Error(Status::InvalidArgument(
+          "--schema-from-server, --schema-history and --databases go with --track-schema"));
+    }
+    return std::unique_ptr<BinlogSchema>();
+  }
+  BinlogSchemaArgs schema_args = args.schema;
+  if (size_t colon = args.from.rfind(':'); colon != std::string::npos) {
+    schema_args.start_file = args.from.substr(0, colon);
+    schema_args.start_pos = std::strtoull(args.from.c_str() + colon + 1, nullptr, 10);
+  }
+  std::unique_ptr<mysql::SqlConnection> conn;
+  if (server != nullptr) {
+    auto c = mysql::SqlConnection::Connect(*server);
+    if (!c) return Error(c.error());
+    conn = std::move(*c);
+  }
+  return BinlogSchema::Create(schema_args, std::move(conn));
+}
 
 // Where a live stream can resume without losing or splitting a transaction.
 struct ResumePoint {
@@ -79,6 +107,11 @@ int RunLive(const BinlogArgs& args) {
   if (mariadb_gtid) o.mariadb_gtid_pos = args.gtid;
   else o.mysql_gtid_set = args.gtid;
 
+  auto schema = MakeSchema(args, &o);
+  if (!schema) {
+    fmt::print(stderr, "tributary: error: {}\n", schema.error().message());
+    return schema.error().code() == StatusCode::kInvalidArgument ? kExitUsage : kExitRuntime;
+  }
   ResumePoint resume;
   int reconnects = 0;
   std::string line;
@@ -106,6 +139,7 @@ int RunLive(const BinlogArgs& args) {
     decoder.SetFormat(initial);
     mysql::EventJsonContext ctx;
     std::string file = o.file;
+    if (*schema) (*schema)->Install(decoder, &file);
     Status failure;
     std::vector<mysql::DecodedEvent> events;  // one event and its payload's inner events
     while (true) {
@@ -140,6 +174,15 @@ int RunLive(const BinlogArgs& args) {
         }
         if (const auto* g = std::get_if<mysql::GtidEvent>(&e.body)) ctx.gtid = g->anonymous ? "" : g->ToString();
         if (const auto* mg = std::get_if<mysql::MariaGtidEvent>(&e.body)) ctx.gtid = mg->gtid.ToString();
+        if (*schema) {
+          auto show = (*schema)->OnEvent(e, file);
+          if (!show) {
+            std::fflush(stdout);
+            fmt::print(stderr, "tributary: error: {}\n", show.error().message());
+            return kExitRuntime;
+          }
+          if (!*show) continue;
+        }
         if (!e.inner && e.header.log_pos != 0 && EndsTransaction(e)) resume = {file, e.header.log_pos};
         if (std::holds_alternative<mysql::HeartbeatEvent>(e.body) || args.quiet) continue;
         ctx.binlog_file = file;
@@ -190,6 +233,11 @@ int RunBinlog(const BinlogArgs& args) {
     fmt::print(stderr, "tributary: error: give --file PATH... or --host HOST\n");
     return kExitUsage;
   }
+  auto schema = MakeSchema(args, nullptr);
+  if (!schema) {
+    fmt::print(stderr, "tributary: error: {}\n", schema.error().message());
+    return schema.error().code() == StatusCode::kInvalidArgument ? kExitUsage : kExitRuntime;
+  }
   std::string line;
   size_t total = 0;
   for (const auto& path : args.files) {
@@ -202,6 +250,7 @@ int RunBinlog(const BinlogArgs& args) {
     }
     mysql::EventJsonContext ctx;
     ctx.binlog_file = path;
+    if (*schema) (*schema)->Install((*reader)->decoder(), &path);
     while (auto ev = (*reader)->Next()) {
       if (!ev->has_value()) {
         std::fflush(stdout);
@@ -213,6 +262,15 @@ int RunBinlog(const BinlogArgs& args) {
         ctx.gtid = g->anonymous ? "" : g->ToString();
       } else if (const auto* mg = std::get_if<mysql::MariaGtidEvent>(&e.body)) {
         ctx.gtid = mg->gtid.ToString();
+      }
+      if (*schema) {
+        auto show = (*schema)->OnEvent(e, path);
+        if (!show) {
+          std::fflush(stdout);
+          fmt::print(stderr, "tributary: error: {}\n", show.error().message());
+          return kExitRuntime;
+        }
+        if (!*show) continue;
       }
       ++total;
       if (args.quiet) continue;
@@ -258,6 +316,27 @@ CLI::App* AddBinlogCommand(CLI::App& app, int* exit_code) {
   cmd->add_flag("--no-verify-checksum", args->no_verify_checksum,
                 "Do not check event CRC32s (for files known to be damaged)");
   cmd->add_flag("-q,--quiet", args->quiet, "Decode everything but print only the event count");
+  cmd->add_flag("--track-schema", args->schema.track,
+                "Track table schemas through the DDL in the binlog: rows get column names, "
+                "signedness and charsets without binlog_row_metadata=FULL, and a row whose "
+                "TABLE_MAP disagrees with the schema of its position stops decoding");
+  cmd->add_flag("--schema-from-server", args->schema.from_server,
+                "With --track-schema on a server: start from its current table definitions "
+                "(SHOW CREATE TABLE; right when decoding from the current end of the binlog)");
+  cmd->add_option("--databases", args->schema.databases,
+                  "With --track-schema: the databases whose tables are checked (default: all "
+                  "but the system ones)")
+      ->delimiter(',');
+  cmd->add_option("--inconsistent-schema", args->schema.inconsistent_mode,
+                  "With --track-schema, on a TABLE_MAP that disagrees with the tracked schema: "
+                  "fail, warn (decode with the binlog's metadata) or skip (drop the table's rows)")
+      ->capture_default_str();
+  cmd->add_flag("--skip-unparseable-ddl", args->schema.skip_unparseable_ddl,
+                "With --track-schema: go on past DDL that cannot be parsed");
+  cmd->add_option("--schema-history", args->schema.history_file,
+                  "With --track-schema: keep the schema history in this file (Debezium history "
+                  "records, one JSON per line); when it exists, start from it, replaying the "
+                  "records up to --from");
   cmd->footer(
       "Exit codes: 0 ok, 1 undecodable input or server failure (the message names file and "
       "offset, or the server's error and what to change), 2 usage.");

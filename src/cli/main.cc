@@ -4,6 +4,7 @@
 #include <exception>
 
 #include "cli/commands.h"
+#include "common/logging.h"
 
 int main(int argc, char** argv) {
   using namespace tributary::cli;
@@ -14,6 +15,9 @@ int main(int argc, char** argv) {
       "Exit codes: 0 ok, 1 runtime failure, 2 usage or configuration error.\n"
       "Run `tributary <command> --help` for a command's options.");
   app.require_subcommand(1);
+  // Every command logs to stderr (stdout carries command output, e.g. binlog's JSON lines);
+  // `run --log-level` re-initialises at its level.
+  (void)tributary::InitLogging("info");
   int exit_code = kExitOk;
   AddVersionCommand(app, &exit_code);
   AddRunCommand(app, &exit_code);

@@ -13,7 +13,9 @@ Status InitLogging(std::string_view level) {
     return Status::InvalidArgument(fmt::format(
         "unknown log level '{}' (use trace, debug, info, warn, error or off)", level));
   }
-  auto logger = spdlog::stderr_color_mt("tributary");
+  // Called again (a command changing the level): reuse the logger.
+  auto logger = spdlog::get("tributary");
+  if (!logger) logger = spdlog::stderr_color_mt("tributary");
   logger->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %v", spdlog::pattern_time_type::utc);
   logger->set_level(parsed);
   spdlog::set_default_logger(logger);

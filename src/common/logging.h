@@ -13,7 +13,8 @@
 
 namespace tributary {
 
-// Sets up the default logger. `level` is one of trace, debug, info, warn, error, off.
+// Sets up the default logger (stderr). `level` is one of trace, debug, info, warn, error,
+// off. May be called again to change the level.
 Status InitLogging(std::string_view level);
 
 }  // namespace tributary

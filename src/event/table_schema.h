@@ -78,6 +78,9 @@ struct Column {
   std::optional<std::string> default_value;  // the DEFAULT expression as written, unquoted
                                              // for literals; nullopt = no DEFAULT clause
   bool default_is_null = false;              // DEFAULT NULL
+  bool default_is_expression = false;        // DEFAULT (expr) or a function other than
+                                             // CURRENT_TIMESTAMP/NOW(): `default_value`
+                                             // holds the expression text, not a literal
   std::optional<std::string> generated_expression;  // GENERATED ALWAYS AS (expr)
   bool generated_stored = false;                    // STORED/PERSISTENT vs VIRTUAL
   bool invisible = false;
