@@ -9,8 +9,9 @@
 #   3b. decoder      pytest tests/decoder: every binlog of ../shared/testdata against its listing
 #   4. build-asan    Debug + ASan + UBSan in build/asan
 #   5. unit-asan     ctest -L unit in build/asan
-#   5b. fuzz         scripts/fuzz.sh: libFuzzer on the binlog event decoder (clang, ASan +
-#                    UBSan) for $TRIBUTARY_FUZZ_SECONDS (60); a crash fails the run
+#   5b. fuzz         scripts/fuzz.sh: libFuzzer on the binlog event decoder (2/3 of the time)
+#                    and the DDL parser (1/3) (clang, ASan + UBSan) for $TRIBUTARY_FUZZ_SECONDS
+#                    (90); a crash fails the run
 #   6. services      scripts/services.sh start (MariaDB, Kafka, S3)
 #   7. svc-tests     ctest -L services in build/rel: C++ integration tests against the services
 #   8. e2e           pytest tests/e2e against the services
@@ -131,7 +132,7 @@ if [ "$ASAN" = 1 ] && [ "${RESULTS[1]:-}" = ok ]; then
   [ "${RESULTS[-1]}" = ok ] && phase unit-asan unit_tests "$BUILD/asan"
 fi
 if [ "$FUZZ" = 1 ] && [ "${RESULTS[1]:-}" = ok ]; then
-  phase fuzz "$ROOT/scripts/fuzz.sh" "${TRIBUTARY_FUZZ_SECONDS:-60}"
+  phase fuzz "$ROOT/scripts/fuzz.sh" "${TRIBUTARY_FUZZ_SECONDS:-90}"
 fi
 if [ "$E2E" = 1 ] && [ "${RESULTS[1]:-}" = ok ]; then
   phase services start_services
