@@ -47,4 +47,21 @@ if [ "${TRIBUTARY_SKIP_SERVICES_DEPS:-0}" != 1 ]; then
   "$ROOT/scripts/services/kafka.sh" fetch
   "$ROOT/scripts/services/s3.sh" build
 fi
+
+# --- compat: the real-Debezium reference runner of tests/compat/ ---------------------------
+# Builds tests/compat/debezium-runner once (jars from Maven Central into $TRIBUTARY_CACHE/m2,
+# classes into $TRIBUTARY_CACHE/debezium-runner-<hash>); a cached build returns at once.
+# Maven compiles with javac, which the JRE package lacks.
+if [ "${TRIBUTARY_SKIP_SERVICES_DEPS:-0}" != 1 ]; then
+  if ! command -v javac >/dev/null; then
+    echo "install-deps: installing openjdk-17-jdk-headless (javac, for tests/compat)" >&2
+    SUDO=""
+    [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+      openjdk-17-jdk-headless >&2
+  fi
+  "$ROOT/tests/compat/run_debezium.sh" --build >/dev/null
+fi
+# --- end compat --------------------------------------------------------------------------------
 echo "install-deps: done" >&2

@@ -14,7 +14,8 @@
 #                    (90); a crash fails the run
 #   6. services      scripts/services.sh start (MariaDB, Kafka, S3)
 #   7. svc-tests     ctest -L services in build/rel: C++ integration tests against the services
-#   8. e2e           pytest tests/e2e against the services
+#   8. e2e           pytest tests/e2e (and tests/compat: real Debezium as the reference)
+#                    against the services
 # Services that were already running before are left running.
 #
 # Options: --no-asan skips 4-5; --no-fuzz skips 5b; --unit-only stops after 5 (no fuzz
@@ -103,7 +104,7 @@ e2e_tests() {
   venv=$("$ROOT/scripts/python-env.sh") || return 1
   # shellcheck disable=SC2086
   TRIBUTARY_BIN="$BUILD/rel/src/cli/tributary" "$venv/bin/pytest" -q -p no:cacheprovider \
-    "$ROOT/tests/e2e" ${TRIBUTARY_PYTEST_ARGS:-}
+    "$ROOT/tests/e2e" "$ROOT/tests/compat" ${TRIBUTARY_PYTEST_ARGS:-}
   local rc=$?
   if [ "$rc" = 5 ]; then
     echo "e2e: pytest collected no tests" >&2
