@@ -52,7 +52,7 @@ std::string DescribeSource(const ConnectorConfig& c) {
   }
   std::string offsets = c.GetString("offset.storage.file.filename");
   out += offsets.empty()
-             ? fmt::format("  keep source offsets in topic {}\n", c.GetString("offsets.storage.topic"))
+             ? fmt::format("  keep source offsets in topic {}\n", c.GetString("offset.storage.topic"))
              : fmt::format("  keep source offsets in file {}\n", offsets);
   out += fmt::format("  value format: JSON{}, delete tombstones {}\n",
                      c.GetBool("value.converter.schemas.enable") ? " with schemas" : "",

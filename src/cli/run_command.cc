@@ -9,6 +9,8 @@
 #include "common/logging.h"
 #include "config/connector_config.h"
 #include "config/loader.h"
+#include "connectors/run_sink.h"
+#include "connectors/run_source.h"
 
 namespace tributary::cli {
 namespace {
@@ -58,6 +60,14 @@ int Run(const RunArgs& args) {
     fmt::print("configuration OK ({} connector{}); dry run, nothing started\n", connectors.size(),
                connectors.size() == 1 ? "" : "s");
     return kExitOk;
+  }
+  // One MySQL source runs in this process (docs/source-connector.md).
+  if (connectors.size() == 1 && connectors[0].kind == config::ConnectorKind::kMySqlSource) {
+    return connectors::RunMySqlSourceConnector(connectors[0]);
+  }
+  // One S3 sink runs in this process (docs/sink-connector.md).
+  if (connectors.size() == 1 && connectors[0].kind == config::ConnectorKind::kS3Sink) {
+    return connectors::RunS3SinkConnector(connectors[0]);
   }
   // The connectors are wired in by later work (see README "Status").
   fmt::print(stderr,

@@ -246,8 +246,9 @@ std::vector<OptionDef> BuildTable() {
        .applies = kSource,
        .group = "Kafka Connect",
        .doc = "With exactly-once: where Kafka transactions end."},
-      {.name = "offsets.storage.topic",
+      {.name = "offset.storage.topic",
        .default_value = "connect-offsets",
+       .aliases = {"offsets.storage.topic"},
        .applies = kSource,
        .group = "Kafka Connect",
        .doc = "Kafka topic holding source offsets, in Kafka Connect's `connect-offsets` "

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <thread>
+
 #include "kafka/admin.h"
 
 namespace tributary::connectors {
@@ -17,7 +19,12 @@ Result<std::unique_ptr<KafkaHistoryStore>> KafkaHistoryStore::Open(KafkaHistoryS
     auto created = (*admin)->CreateTopicIfMissing(kafka::HistoryTopic(options.topic), options.timeout);
     if (!created) return Error(created.error().WithContext("creating the schema history topic " + options.topic));
   }
+  // A topic created a moment ago may not be in the metadata yet: retry NotFound briefly.
   auto desc = (*admin)->DescribeTopic(options.topic, options.timeout);
+  for (int attempt = 0; !desc && desc.error().code() == StatusCode::kNotFound && attempt < 20; ++attempt) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    desc = (*admin)->DescribeTopic(options.topic, options.timeout);
+  }
   if (!desc) return Error(desc.error().WithContext("the schema history topic " + options.topic));
   if (desc->partitions != 1) {
     return Error(Status::FailedPrecondition(fmt::format(

@@ -60,19 +60,6 @@ std::optional<BinlogPosition> ParsePosition(std::string_view json) {
   return p;
 }
 
-dbz::TableChange ToDebezium(const schema::TableChange& c) {
-  dbz::TableChange out;
-  out.type = c.type == schema::TableChange::Type::kCreate  ? dbz::TableChangeType::kCreate
-             : c.type == schema::TableChange::Type::kAlter ? dbz::TableChangeType::kAlter
-                                                           : dbz::TableChangeType::kDrop;
-  out.id = c.id;
-  out.previous_id = c.previous_id;
-  if (c.type != schema::TableChange::Type::kDrop) {
-    out.table = std::make_shared<const event::TableSchema>(c.schema);
-  }
-  return out;
-}
-
 schema::TableChange FromDebezium(const dbz::TableChange& c) {
   schema::TableChange out;
   out.type = c.type == dbz::TableChangeType::kCreate  ? schema::TableChange::Type::kCreate
@@ -86,6 +73,24 @@ schema::TableChange FromDebezium(const dbz::TableChange& c) {
 }
 
 }  // namespace
+
+std::vector<dbz::TableChange> ToDebeziumChanges(const std::vector<schema::TableChange>& changes) {
+  std::vector<dbz::TableChange> out;
+  out.reserve(changes.size());
+  for (const auto& c : changes) {
+    dbz::TableChange d;
+    d.type = c.type == schema::TableChange::Type::kCreate  ? dbz::TableChangeType::kCreate
+             : c.type == schema::TableChange::Type::kAlter ? dbz::TableChangeType::kAlter
+                                                           : dbz::TableChangeType::kDrop;
+    d.id = c.id;
+    d.previous_id = c.previous_id;
+    if (c.type != schema::TableChange::Type::kDrop) {
+      d.table = std::make_shared<const event::TableSchema>(c.schema);
+    }
+    out.push_back(std::move(d));
+  }
+  return out;
+}
 
 int ComparePositions(const BinlogPosition& a, const BinlogPosition& b) {
   if (a.file != b.file) {
@@ -133,7 +138,7 @@ Status SchemaHistory::Record(const schema::SchemaChangeRecord& record,
   r.ts_ms = ts_ms;
   r.database = record.database;
   r.ddl = record.ddl;
-  for (const auto& c : record.changes) r.changes.push_back(ToDebezium(c));
+  r.changes = ToDebeziumChanges(record.changes);
   std::string json = dbz::HistoryRecordJson(r, {});
   if (Status s = store_->Append(json); !s.ok()) return s.WithContext("writing the schema history");
   if (!position.snapshot) last_ = position;

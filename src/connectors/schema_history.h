@@ -19,8 +19,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/status.h"
+#include "format/debezium/schema_change.h"
 #include "schema/history_store.h"
 #include "schema/schema_tracker.h"
 
@@ -36,6 +38,11 @@ struct BinlogPosition {
 
 // -1, 0, 1 comparing (file, pos); files by their numeric suffix ("x.000010" > "x.000009").
 int ComparePositions(const BinlogPosition& a, const BinlogPosition& b);
+
+// The tracker's table changes as Debezium's record encoders take them (history records,
+// the schema-change topic).
+std::vector<format::debezium::TableChange> ToDebeziumChanges(
+    const std::vector<schema::TableChange>& changes);
 
 struct ReplayStats {
   size_t records = 0;      // read from the store

@@ -110,6 +110,22 @@ struct TableSchema {
   std::string default_collation;         // may be empty
   std::string comment;
 
+  // The columns that identify a row: the primary key, or else the first UNIQUE key whose
+  // columns are all NOT NULL (InnoDB's clustered index then, which MariaDB's TABLE_MAP
+  // reports as the primary key and Debezium uses as the message key); empty if neither.
+  const std::vector<std::string>& IdentityKey() const {
+    if (!primary_key.empty()) return primary_key;
+    for (const Key& k : unique_keys) {
+      bool all_not_null = !k.columns.empty();
+      for (const std::string& c : k.columns) {
+        int i = FindColumn(c);
+        all_not_null = all_not_null && i >= 0 && !columns[static_cast<size_t>(i)].nullable;
+      }
+      if (all_not_null) return k.columns;
+    }
+    return primary_key;
+  }
+
   // Index of the column named `name` (case-insensitive, as MySQL compares column names),
   // or -1.
   int FindColumn(std::string_view name) const {

@@ -248,7 +248,7 @@ std::vector<std::string> CompareTableMap(const mysql::TableMap& map,
                                                       : fmt::format("#{}", idx));
     }
     std::vector<std::string> schema_pk;
-    for (const auto& n : schema.primary_key) schema_pk.push_back(Lower(n));
+    for (const auto& n : schema.IdentityKey()) schema_pk.push_back(Lower(n));
     if (binlog_pk != schema_pk) {
       diffs.push_back(fmt::format("primary key ({}) in the binlog, ({}) in the schema",
                                   fmt::join(binlog_pk, ", "), fmt::join(schema_pk, ", ")));
@@ -284,7 +284,7 @@ void CompleteTableMap(const event::TableSchema& schema, mysql::TableMap* map) {
   }
   map->has_column_names = true;
   if (map->primary_key.empty()) {
-    for (const auto& name : schema.primary_key) {
+    for (const auto& name : schema.IdentityKey()) {
       int idx = schema.FindColumn(name);
       if (idx >= 0) map->primary_key.push_back(static_cast<uint32_t>(idx));
     }

@@ -156,3 +156,33 @@ TEST(SchemaFromTableMap, BuildsTypesLengthsAndKeyFromFullMetadata) {
 
 }  // namespace
 }  // namespace tributary::schema
+
+namespace tributary::schema {
+namespace {
+
+TEST(CompareTableMap, ANotNullUniqueKeyStandsInForAMissingPrimaryKey) {
+  event::TableSchema s;
+  s.id = {"d", "uniqonly"};
+  event::Column a;
+  a.name = "a";
+  a.type = event::SqlType::kInt;
+  a.type_name = "INT";
+  a.nullable = false;
+  event::Column b = a;
+  b.name = "b";
+  b.nullable = true;
+  s.columns = {a, b};
+  s.unique_keys = {{"b", {"b"}}, {"a", {"a"}}};  // b is nullable: not an identity
+  mysql::TableMap m;
+  m.database = "d";
+  m.table = "uniqonly";
+  mysql::TableMapColumn c;
+  c.meta.type = c.real_type = mysql::ColumnType::kLong;
+  m.columns = {c, c};
+  m.primary_key = {0};  // what MariaDB logs for such a table
+  EXPECT_TRUE(CompareTableMap(m, s).empty());
+  EXPECT_EQ(s.IdentityKey(), std::vector<std::string>{"a"});
+}
+
+}  // namespace
+}  // namespace tributary::schema

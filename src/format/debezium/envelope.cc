@@ -162,8 +162,6 @@ Status EventEncoder::AppendEnvelopePayload(const TableEncoding& t, const ChangeE
   return Status::Ok();
 }
 
-namespace {
-
 void AddContextHeaders(const EncoderOptions& o, EncodedRecord* r) {
   if (!o.extended_headers) return;
   r->headers.push_back({"__debezium.context.connectorLogicalName", true, o.topic_prefix});
@@ -172,8 +170,6 @@ void AddContextHeaders(const EncoderOptions& o, EncodedRecord* r) {
       {"__debezium.context.connectorName", true, std::string(FlavorConnectorName(o.flavor))});
   r->headers.push_back({"__debezium.context.runId", true, o.run_id});
 }
-
-}  // namespace
 
 Status EventEncoder::EmitChange(const TableEncoding& t, const ChangeEvent& e, Operation op,
                                 bool with_before, bool with_after,

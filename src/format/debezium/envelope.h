@@ -135,4 +135,8 @@ class EventEncoder {
   std::string key_a_, key_b_;
 };
 
+// Debezium 3.x's `__debezium.context.*` headers (with `extended.headers.enabled`), which it
+// puts on change events and schema-change records alike.
+void AddContextHeaders(const EncoderOptions& options, EncodedRecord* record);
+
 }  // namespace tributary::format::debezium

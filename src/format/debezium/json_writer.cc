@@ -156,6 +156,26 @@ void AppendJsonStringBody(std::string_view utf8, std::string* out) {
   const size_t n = utf8.size();
   for (size_t i = 0; i < n; ++i) {
     const auto c = static_cast<unsigned char>(utf8[i]);
+    if (c >= 0xF0 && i + 3 < n) {
+      // A code point above U+FFFF: Kafka Connect's Jackson writes it as an escaped
+      // surrogate pair ("\uD83D\uDE00"), not as 4 UTF-8 bytes.
+      uint32_t cp = (c & 0x07u) << 18 | (static_cast<unsigned char>(utf8[i + 1]) & 0x3Fu) << 12 |
+                    (static_cast<unsigned char>(utf8[i + 2]) & 0x3Fu) << 6 |
+                    (static_cast<unsigned char>(utf8[i + 3]) & 0x3Fu);
+      if (cp >= 0x10000 && cp <= 0x10FFFF) {
+        out->append(utf8.data() + run, i - run);
+        cp -= 0x10000;
+        const uint32_t units[2] = {0xD800u + (cp >> 10), 0xDC00u + (cp & 0x3FFu)};
+        for (uint32_t u : units) {
+          char esc[6] = {'\\', 'u', kUpperHex[(u >> 12) & 0xF], kUpperHex[(u >> 8) & 0xF],
+                         kUpperHex[(u >> 4) & 0xF], kUpperHex[u & 0xF]};
+          out->append(esc, 6);
+        }
+        i += 3;
+        run = i + 1;
+        continue;
+      }
+    }
     if (c >= 0x80 || kEscapes.action[c] == 0) continue;
     out->append(utf8.data() + run, i - run);
     run = i + 1;

@@ -490,7 +490,7 @@ std::vector<int> KeyColumnIndexes(const event::TableSchema& t, const std::string
     }
   }
   if (out.empty()) {
-    for (const std::string& name : t.primary_key) {
+    for (const std::string& name : t.IdentityKey()) {
       int i = t.FindColumn(name);
       if (i >= 0) out.push_back(i);
     }

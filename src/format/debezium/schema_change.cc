@@ -26,6 +26,29 @@ int DebeziumLength(const Column& c) {
 }
 
 void Str(std::string_view s, std::string* out) { AppendJsonStringLiteral(s, out); }
+
+// An ENUM/SET member as Debezium's DDL parser keeps it: the SQL literal, quotes included
+// ('a', 'd''e').
+void EnumLiteral(std::string_view member, std::string* out) {
+  std::string quoted = "'";
+  for (char ch : member) {
+    if (ch == '\'') quoted += '\'';
+    quoted += ch;
+  }
+  quoted += '\'';
+  Str(quoted, out);
+}
+
+// The reverse: a quoted literal unquoted; anything else as is.
+std::string EnumMember(std::string text) {
+  if (text.size() < 2 || text.front() != '\'' || text.back() != '\'') return text;
+  std::string out;
+  for (size_t i = 1; i + 1 < text.size(); ++i) {
+    out += text[i];
+    if (text[i] == '\'' && i + 2 < text.size() && text[i + 1] == '\'') ++i;
+  }
+  return out;
+}
 void OptStr(const std::optional<std::string>& s, std::string* out) {
   if (s) {
     Str(*s, out);
@@ -94,7 +117,7 @@ void AppendHistoryColumn(const Column& c, int position, const SchemaTextOptions&
   out->append(",\"enumValues\":[");
   for (size_t i = 0; i < c.enum_values.size(); ++i) {
     if (i) out->push_back(',');
-    Str(c.enum_values[i], out);
+    EnumLiteral(c.enum_values[i], out);
   }
   out->append("]}");
 }
@@ -220,7 +243,7 @@ Result<event::TableSchema> TableFromJson(const nlohmann::ordered_json& j, const 
     }
     if (cj.contains("enumValues") && cj["enumValues"].is_array()) {
       for (const auto& e : cj["enumValues"]) {
-        if (e.is_string()) c.enum_values.push_back(e.get<std::string>());
+        if (e.is_string()) c.enum_values.push_back(EnumMember(e.get<std::string>()));
       }
     }
     int pos = cj.contains("position") && cj["position"].is_number_integer()
@@ -249,9 +272,9 @@ void AppendConnectTableChange(const TableChange& ch, const SchemaTextOptions& o,
   out->append("{\"defaultCharsetName\":");
   OptStr(t.default_charset.empty() ? std::nullopt : std::optional<std::string>(t.default_charset), out);
   out->append(",\"primaryKeyColumnNames\":[");
-  for (size_t i = 0; i < t.primary_key.size(); ++i) {
+  for (size_t i = 0; i < t.IdentityKey().size(); ++i) {
     if (i) out->push_back(',');
-    Str(t.primary_key[i], out);
+    Str(t.IdentityKey()[i], out);
   }
   out->append("],\"columns\":[");
   for (size_t i = 0; i < t.columns.size(); ++i) {
@@ -296,7 +319,7 @@ void AppendConnectTableChange(const TableChange& ch, const SchemaTextOptions& o,
       out->push_back('[');
       for (size_t k = 0; k < c.enum_values.size(); ++k) {
         if (k) out->push_back(',');
-        Str(c.enum_values[k], out);
+        EnumLiteral(c.enum_values[k], out);
       }
       out->push_back(']');
     }
@@ -455,9 +478,9 @@ void AppendHistoryTableChange(const TableChange& ch, const SchemaTextOptions& o,
     OptStr(t.default_charset.empty() ? std::nullopt : std::optional<std::string>(t.default_charset),
            out);
     out->append(",\"primaryKeyColumnNames\":[");
-    for (size_t i = 0; i < t.primary_key.size(); ++i) {
+    for (size_t i = 0; i < t.IdentityKey().size(); ++i) {
       if (i) out->push_back(',');
-      Str(t.primary_key[i], out);
+      Str(t.IdentityKey()[i], out);
     }
     out->append("],\"columns\":[");
     for (size_t i = 0; i < t.columns.size(); ++i) {
@@ -587,6 +610,8 @@ Status EncodeSchemaChangeRecord(const EncoderOptions& options, const SourceInfo&
   out->value.clear();
   Wrap(options.value_converter.schemas_enable, SchemaJson(SchemaChangeValueSchema(options.flavor)),
        payload, &out->value);
+  out->headers.clear();
+  AddContextHeaders(options, out);
   return Status::Ok();
 }
 

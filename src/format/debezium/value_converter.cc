@@ -615,10 +615,8 @@ Status AppendColumnJson(const ColumnPlan& plan, const Value& v, bool replace,
     }
     case Conversion::kZonedTimestamp: {
       if (v.kind != ValueKind::kTimestamp) return Bad(plan, "not a TIMESTAMP value");
-      if (v.s.timestamp.seconds == 0 && v.s.timestamp.micros == 0) {
-        AppendNull(plan, replace, out);
-        return Status::Ok();
-      }
+      // A zero TIMESTAMP ('0000-00-00 00:00:00') is stored as 0 seconds: Debezium (3.5,
+      // checked with tests/compat) writes the epoch for it, nullable column or not.
       AppendZoned(v.s.timestamp.seconds, v.s.timestamp.micros, plan.fsp, out);
       return Status::Ok();
     }

@@ -357,7 +357,10 @@ TEST_F(TypeMappingTest, ZeroDatesNullOrEpoch) {
             "0");
   EXPECT_EQ(Run(C(SqlType::kTimestamp, "TIMESTAMP", false), TimestampV(0, 0)).payload,
             "\"1970-01-01T00:00:00Z\"");
-  EXPECT_EQ(Run(C(SqlType::kTimestamp, "TIMESTAMP", true), TimestampV(0, 0)).payload, "null");
+  // Real Debezium 3.5 (tests/compat) writes the epoch for a zero TIMESTAMP even when the
+  // column is nullable: it is stored as 0 seconds, not as a zero date.
+  EXPECT_EQ(Run(C(SqlType::kTimestamp, "TIMESTAMP", true), TimestampV(0, 0)).payload,
+            "\"1970-01-01T00:00:00Z\"");
 }
 
 TEST_F(TypeMappingTest, TemporalAdaptiveAndConnect) {

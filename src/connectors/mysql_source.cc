@@ -1,0 +1,1067 @@
+#include "connectors/mysql_source.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <cstdlib>
+#include <map>
+#include <mutex>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "connectors/change_builder.h"
+#include "connectors/kafka_history_store.h"
+#include "connectors/schema_history.h"
+#include "connectors/source_binlog_stream.h"
+#include "connectors/source_offset.h"
+#include "format/debezium/envelope.h"
+#include "format/debezium/options.h"
+#include "format/debezium/schema_builder.h"
+#include "format/debezium/schema_change.h"
+#include "kafka/admin.h"
+#include "kafka/kafka_config.h"
+#include "kafka/offset_store.h"
+#include "kafka/producer.h"
+#include "mysql/binlog_client.h"
+#include "mysql/event_decoder.h"
+#include "mysql/sql_connection.h"
+#include "schema/history_store.h"
+#include "schema/schema_tracker.h"
+#include "schema/server_schema.h"
+
+namespace tributary::connectors {
+
+namespace dbz = format::debezium;
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+namespace {
+
+constexpr milliseconds kKafkaTimeout{30000};
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+int64_t NowNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string RandomRunId() {
+  std::random_device rd;
+  std::mt19937_64 gen((static_cast<uint64_t>(rd()) << 32) ^ rd());
+  uint64_t a = gen(), b = gen();
+  // RFC 4122 version 4 layout.
+  a = (a & 0xffffffffffff0fffULL) | 0x0000000000004000ULL;
+  b = (b & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;
+  return fmt::format("{:08x}-{:04x}-{:04x}-{:04x}-{:012x}", a >> 32, (a >> 16) & 0xffff,
+                     a & 0xffff, b >> 48, b & 0xffffffffffffULL);
+}
+
+// Sleeps up to `d`, returning early when `stop` is requested.
+void SleepFor(milliseconds d, std::stop_token stop) {
+  std::mutex m;
+  std::condition_variable_any cv;
+  std::unique_lock lock(m);
+  cv.wait_for(lock, stop, d, [] { return false; });
+}
+
+// MariaDB GTID position text "d-s-n,d-s-n" ⇄ map by domain.
+std::map<uint32_t, std::string> ParseMariaGtidPos(std::string_view text) {
+  std::map<uint32_t, std::string> out;
+  for (const auto& item : config::SplitList(text)) {
+    size_t dash = item.find('-');
+    if (dash == std::string::npos) continue;
+    out[static_cast<uint32_t>(std::strtoul(item.c_str(), nullptr, 10))] = item;
+  }
+  return out;
+}
+
+std::string MariaGtidPosText(const std::map<uint32_t, std::string>& m) {
+  std::string out;
+  for (const auto& [domain, gtid] : m) {
+    if (!out.empty()) out.push_back(',');
+    out += gtid;
+  }
+  return out;
+}
+
+}  // namespace
+
+struct MySqlSource::Impl {
+  // ------------------------------------------------------------------ settings
+  config::ConnectorConfig cfg;
+  std::string name;
+  std::string server;  // topic.prefix
+  mysql::BinlogClientOptions binlog;
+  dbz::EncoderOptions enc_options;
+  dbz::ColumnFilters filters;
+  SkippedOperations skipped;
+  std::string snapshot_mode;
+  std::string locking_mode;
+  bool include_schema_changes = true;
+  bool exactly_once = false;
+  bool keep_alive = true;
+  bool tolerate_errors = false;
+  int64_t heartbeat_ms = 0;
+  int64_t flush_ms = 60000;
+  int64_t poll_ms = 500;
+  int64_t max_batch = 2048;
+  int64_t retry_timeout_ms = 0;
+  size_t max_record_bytes = 1000000;
+  std::string heartbeat_topic;
+  std::string transaction_topic;
+  std::string offsets_topic;
+  std::string offsets_file;
+  bool history_in_kafka = true;
+  std::string history_topic;
+  std::string history_file;
+  kafka::ClientConfig producer_config;
+  kafka::ClientConfig admin_config;
+
+  // ------------------------------------------------------------------ runtime
+  std::unique_ptr<kafka::Producer> producer;
+  std::unique_ptr<kafka::Admin> admin;
+  std::unique_ptr<kafka::SourceOffsetStore> offsets;
+  kafka::KafkaOffsetStore* kafka_offsets = nullptr;  // offsets, when in Kafka
+  std::unique_ptr<mysql::SqlConnection> sql;         // before tracker: its hook uses it
+  std::unique_ptr<schema::SchemaTracker> tracker;
+  std::unique_ptr<SchemaHistory> history;
+  std::unique_ptr<dbz::EventEncoder> encoder;
+  std::unique_ptr<TableEncodings> encodings;
+  std::set<std::string> topics_ready;
+  dbz::RecordBuffer records;
+  std::vector<kafka::RecordHeader> headers;
+
+  OffsetCursor cursor;
+  PendingOffsets pending;
+  std::optional<SourceOffset> stored;  // the last offset made durable
+  std::optional<SourceOffset> ready;   // newest offset whose records are all acknowledged
+  bool mariadb = false;
+  bool first_connect = true;
+
+  // The binlog transaction being read.
+  std::string file;             // current binlog file
+  std::string txn_gtid;         // its GTID, empty without
+  bool txn_begun = false;       // inside BEGIN ... COMMIT/XID
+  std::optional<uint32_t> txn_maria_domain;
+  int64_t txn_thread = -1;
+  std::string txn_query;        // the last ROWS_QUERY / ANNOTATE_ROWS statement
+  std::map<uint32_t, std::string> maria_gtids;  // completed position per domain
+  // Transaction metadata (provide.transaction.metadata).
+  struct TxMeta {
+    bool begun = false;
+    std::string id;
+    int64_t total = 0;
+    int64_t ts_ms = 0;
+    std::map<std::string, int64_t> per_table;
+  } tx;
+
+  // Exactly-once: the open Kafka transaction.
+  bool kafka_txn_open = false;
+  int64_t kafka_txn_records = 0;
+  Clock::time_point kafka_txn_started;
+  std::optional<SourceOffset> committed;  // last committed (exactly-once)
+
+  Clock::time_point last_flush = Clock::now();
+  Clock::time_point last_heartbeat = Clock::now();
+  uint64_t rows_emitted = 0;
+  uint64_t records_sent = 0;
+
+  Status Configure();
+  Status Start(std::stop_token stop);
+  Status ConnectKafka(std::stop_token stop);
+  Status Bootstrap(std::stop_token stop);
+  Status Stream(std::stop_token stop);
+  Status StreamOnce(std::stop_token stop, bool* progressed);
+  Status HandleEvent(const mysql::DecodedEvent& e, const BinlogEventPlace& at,
+                     ResumeSkipper& skipper, std::stop_token stop);
+  Status HandleRows(const mysql::RowsEvent& rows, const mysql::DecodedEvent& e,
+                    const BinlogEventPlace& at, ResumeSkipper& skipper, std::stop_token stop);
+  Status HandleTruncate(const event::TableId& id, const mysql::DecodedEvent& e,
+                        const BinlogEventPlace& at, std::stop_token stop);
+  Status EndTransaction(const mysql::DecodedEvent& e, const BinlogEventPlace& at,
+                        std::stop_token stop);
+  Status StorePendingSchemaRecords(const mysql::DecodedEvent& e, const BinlogEventPlace& at,
+                                   std::stop_token stop);
+  Status RecordSchemaChange(const schema::SchemaChangeRecord& record, const BinlogPosition& at,
+                            const dbz::SourceInfo& source, std::stop_token stop);
+  Status Tick(std::stop_token stop);
+  Status SendRecords(std::string_view topic, int32_t partition, std::string_view what,
+                     std::stop_token stop);
+  Status EnsureTopic(const std::string& topic, bool single_partition);
+  Status BeginKafkaTransaction();
+  Status CommitKafkaTransaction();
+  Status FlushOffsets(bool final);
+  // At-least-once: queues the current offset behind the records sent so far.
+  void MarkOffset() {
+    if (!exactly_once) pending.Add(producer->LastSequence(), cursor.offset());
+  }
+  // Moves acknowledged offsets out of `pending` (keeps it as small as the records in
+  // flight, whatever offset.flush.interval.ms is).
+  void DrainAcknowledged() {
+    if (auto r = pending.TakeCommittable(producer->AckedThrough())) ready = std::move(r);
+  }
+  Status StoreOffsetNow(const SourceOffset& offset);
+  Status Finish(Status status);
+  dbz::SourceInfo BaseSource(const mysql::DecodedEvent& e, const BinlogEventPlace& at) const;
+  std::string CurrentGtids() const;
+};
+
+// ------------------------------------------------------------------ configuration
+
+Status MySqlSource::Impl::Configure() {
+  name = cfg.name;
+  server = cfg.GetString("topic.prefix");
+  binlog.host = cfg.GetString("database.hostname");
+  binlog.port = static_cast<uint16_t>(cfg.GetLong("database.port"));
+  binlog.user = cfg.GetString("database.user");
+  binlog.password = cfg.GetString("database.password");
+  binlog.server_id = static_cast<uint32_t>(cfg.GetLong("database.server.id"));
+  auto ssl = mysql::ParseSslMode(cfg.GetString("database.ssl.mode"));
+  if (!ssl) return ssl.error().WithContext("database.ssl.mode");
+  binlog.ssl_mode = *ssl;
+  binlog.ssl_ca = cfg.GetString("database.ssl.ca");
+  binlog.connect_timeout = milliseconds(cfg.GetLong("connect.timeout.ms"));
+  // The server's heartbeats wake the stream when the source is quiet: they drive our
+  // heartbeats, offset flushes and a prompt stop.
+  binlog.heartbeat_period =
+      std::min(milliseconds(cfg.GetLong("connect.keep.alive.interval.ms")), milliseconds(1000));
+  keep_alive = cfg.GetBool("connect.keep.alive");
+
+  std::map<std::string, std::string> props;
+  for (const auto& [key, value] : cfg.values) props[key] = value.value;
+  props["connector.class"] = cfg.connector_class;
+  auto enc = dbz::ParseEncoderOptions(props);
+  if (!enc) return enc.error();
+  enc_options = std::move(*enc);
+  enc_options.run_id = RandomRunId();
+  auto f = dbz::ColumnFilters::Create(enc_options.filters);
+  if (!f) return f.error();
+  filters = std::move(*f);
+
+  auto sk = SkippedOperations::Parse(cfg.GetList("skipped.operations"));
+  if (!sk) return sk.error();
+  skipped = *sk;
+  snapshot_mode = cfg.GetString("snapshot.mode");
+  locking_mode = cfg.GetString("snapshot.locking.mode");
+  if (snapshot_mode == "recovery" || snapshot_mode == "schema_only_recovery") {
+    return Status::Unsupported(fmt::format(
+        "snapshot.mode={}: rebuilding the schema history is not built yet (issue 6); use "
+        "no_data with a new history topic, or initial",
+        snapshot_mode));
+  }
+  include_schema_changes = cfg.GetBool("include.schema.changes");
+  exactly_once = cfg.GetString("exactly.once.support") == "required";
+  tolerate_errors = cfg.GetString("errors.tolerance") == "all";
+  retry_timeout_ms = cfg.GetLong("errors.retry.timeout");
+  heartbeat_ms = cfg.GetLong("heartbeat.interval.ms");
+  flush_ms = cfg.GetLong("offset.flush.interval.ms");
+  poll_ms = cfg.GetLong("poll.interval.ms");
+  max_batch = cfg.GetLong("max.batch.size");
+  heartbeat_topic = cfg.GetString("topic.heartbeat.prefix") + "." + server;
+  transaction_topic = server + enc_options.topic_delimiter + cfg.GetString("topic.transaction");
+  offsets_topic = cfg.GetString("offset.storage.topic");
+  offsets_file = cfg.GetString("offset.storage.file.filename");
+  history_in_kafka = cfg.GetString("schema.history.internal").find("FileSchemaHistory") ==
+                     std::string::npos;
+  history_topic = cfg.GetString("schema.history.internal.kafka.topic");
+  history_file = cfg.GetString("schema.history.internal.file.filename");
+  if (history_in_kafka && history_topic.empty()) {
+    return Status::InvalidArgument(
+        "schema.history.internal.kafka.topic (1.x: database.history.kafka.topic) is required "
+        "with the Kafka schema history");
+  }
+  if (!history_in_kafka && history_file.empty()) {
+    return Status::InvalidArgument(
+        "schema.history.internal.file.filename is required with FileSchemaHistory");
+  }
+  if (exactly_once && !offsets_file.empty()) {
+    return Status::InvalidArgument(
+        "exactly.once.support=required keeps offsets in the connect-offsets topic, in the "
+        "same Kafka transaction as the events: remove offset.storage.file.filename");
+  }
+  auto pc = kafka::ClientConfigFor(cfg, kafka::ClientRole::kProducer);
+  if (!pc) return pc.error();
+  producer_config = std::move(*pc);
+  if (auto m = producer_config.Get("message.max.bytes")) {
+    max_record_bytes = static_cast<size_t>(std::strtoull(m->c_str(), nullptr, 10));
+  }
+  auto ac = kafka::ClientConfigFor(cfg, kafka::ClientRole::kAdmin);
+  if (!ac) return ac.error();
+  admin_config = std::move(*ac);
+  return Status::Ok();
+}
+
+// ------------------------------------------------------------------ start
+
+Status MySqlSource::Impl::ConnectKafka(std::stop_token stop) {
+  kafka::ProducerOptions po;
+  po.client = producer_config;
+  if (exactly_once) po.transactional_id = fmt::format("tributary-{}-{}", name, server);
+  po.queue_max_messages = static_cast<int>(std::max<int64_t>(cfg.GetLong("max.queue.size"), 1000));
+  if (int64_t qb = cfg.GetLong("max.queue.size.in.bytes"); qb > 0) {
+    po.queue_max_kbytes = static_cast<int>(std::max<int64_t>(qb / 1024, 1024));
+  }
+  auto p = kafka::Producer::Open(std::move(po));
+  if (!p) return p.error().WithContext("opening the Kafka producer");
+  producer = std::move(*p);
+  std::string brokers = cfg.GetString("bootstrap.servers");
+  auto started = Clock::now();
+  for (int attempt = 0;; ++attempt) {
+    Status s = producer->CheckBrokers(milliseconds(10000));
+    if (s.ok()) break;
+    if (stop.stop_requested()) return s;
+    bool forever = retry_timeout_ms < 0;
+    bool within = Clock::now() - started < milliseconds(retry_timeout_ms);
+    if (!forever && !within) {
+      return Status::Unavailable(fmt::format(
+          "Kafka brokers {} are unreachable: {} (check bootstrap.servers and the network; "
+          "errors.retry.timeout=-1 waits for them)",
+          brokers, s.message()));
+    }
+    spdlog::warn("Kafka brokers {} are unreachable: {}; retrying", brokers, s.message());
+    SleepFor(milliseconds(std::min(30000, 1000 << std::min(attempt, 5))), stop);
+  }
+  if (exactly_once) {
+    if (Status s = producer->InitTransactions(kKafkaTimeout); !s.ok()) {
+      return s.WithContext("exactly-once: initialising the transactional producer");
+    }
+  }
+  auto a = kafka::Admin::Open(admin_config);
+  if (!a) return a.error().WithContext("opening the Kafka admin client");
+  admin = std::move(*a);
+  return Status::Ok();
+}
+
+Status MySqlSource::Impl::Start(std::stop_token stop) {
+  if (Status s = ConnectKafka(stop); !s.ok()) return s;
+
+  // Offsets.
+  if (!offsets_file.empty()) {
+    offsets = std::make_unique<kafka::FileOffsetStore>(offsets_file, name, server);
+  } else {
+    kafka::KafkaOffsetStoreOptions ko;
+    ko.client = producer_config;
+    ko.topic = offsets_topic;
+    ko.connector_name = name;
+    ko.server = server;
+    if (exactly_once) ko.producer = producer.get();
+    auto store = kafka::KafkaOffsetStore::Open(std::move(ko));
+    if (!store) return store.error().WithContext("opening the offsets topic " + offsets_topic);
+    kafka_offsets = store->get();
+    offsets = std::move(*store);
+  }
+  std::string offsets_where = offsets_file.empty() ? "topic " + offsets_topic : "file " + offsets_file;
+  auto loaded = offsets->Load();
+  if (!loaded) return loaded.error().WithContext("reading the source offset from " + offsets_where);
+  std::optional<SourceOffset> offset;
+  if (*loaded) {
+    auto parsed = ParseSourceOffset(**loaded);
+    if (!parsed) return parsed.error().WithContext("the offset stored in " + offsets_where);
+    offset = *parsed;
+  }
+
+  // History.
+  std::unique_ptr<schema::HistoryStore> hstore;
+  if (history_in_kafka) {
+    KafkaHistoryStoreOptions ho;
+    for (auto [role, target] : {std::pair{kafka::ClientRole::kProducer, &ho.producer},
+                                std::pair{kafka::ClientRole::kConsumer, &ho.consumer},
+                                std::pair{kafka::ClientRole::kAdmin, &ho.admin}}) {
+      auto c = kafka::HistoryClientConfigFor(cfg, role);
+      if (!c) return c.error();
+      *target = std::move(*c);
+    }
+    ho.topic = history_topic;
+    // A topic created a moment ago may not be in the metadata yet: NotFound, try again.
+    auto h = KafkaHistoryStore::Open(ho);
+    for (int i = 0; i < 20 && !h && h.error().code() == StatusCode::kNotFound; ++i) {
+      SleepFor(milliseconds(250), stop);
+      h = KafkaHistoryStore::Open(ho);
+    }
+    if (!h) return h.error();
+    hstore = std::move(*h);
+  } else {
+    hstore = std::make_unique<schema::FileHistoryStore>(history_file);
+  }
+  history = std::make_unique<SchemaHistory>(std::move(hstore), server);
+
+  // The server: a plain connection for the schema and CREATE ... SELECT lookups.
+  auto conn = mysql::SqlConnection::Connect(binlog);
+  if (!conn) {
+    return conn.error().WithContext(
+        fmt::format("connecting to {}:{} as {}", binlog.host, binlog.port, binlog.user));
+  }
+  sql = std::move(*conn);
+  mariadb = sql->is_mariadb();
+
+  schema::SchemaTrackerOptions to;
+  to.capture_table = [this](const event::TableId& id) { return filters.IsTableCaptured(id); };
+  to.capture_database = [this](std::string_view db) { return filters.IsDatabaseCaptured(db); };
+  auto mode = schema::ParseInconsistentSchemaMode(cfg.GetString("inconsistent.schema.handling.mode"));
+  if (!mode) return mode.error();
+  to.inconsistent_mode = *mode;
+  to.skip_unparseable_ddl = cfg.GetBool("schema.history.internal.skip.unparseable.ddl");
+  to.store_only_captured_tables_ddl =
+      cfg.GetBool("schema.history.internal.store.only.captured.tables.ddl");
+  to.store_only_captured_databases_ddl =
+      cfg.GetBool("schema.history.internal.store.only.captured.databases.ddl");
+  to.fetch_create_table = [this](const event::TableId& id) -> Result<std::string> {
+    auto rows = sql->Query(fmt::format("SHOW CREATE TABLE {}.{}",
+                                       mysql::SqlConnection::QuoteIdentifier(id.database),
+                                       mysql::SqlConnection::QuoteIdentifier(id.table)));
+    if (!rows) return Error(rows.error());
+    if (rows->empty() || rows->front().size() < 2 || !rows->front()[1]) {
+      return Error(Status::NotFound("SHOW CREATE TABLE returned nothing"));
+    }
+    return *rows->front()[1];
+  };
+  tracker = std::make_unique<schema::SchemaTracker>(std::move(to));
+  encoder = std::make_unique<dbz::EventEncoder>(enc_options);
+  encodings = std::make_unique<TableEncodings>(enc_options, filters);
+
+  if (offset) {
+    auto exists = history->Exists();
+    if (!exists) return exists.error();
+    if (!*exists) {
+      return Status::FailedPrecondition(fmt::format(
+          "a source offset is stored in {} ({}) but the {} is empty: the schema of that "
+          "position is unknown. Restore the history, or delete the offset to start over",
+          offsets_where, SourceOffsetJson(*offset), history->store().Describe()));
+    }
+    BinlogPosition resume{offset->file, offset->pos, offset->gtids, offset->ts_sec, false};
+    auto stats = history->Recover(*tracker, resume);
+    if (!stats) return stats.error().WithContext("recovering the schema history");
+    spdlog::info("resuming at {} ({}); {}: {} of {} records replayed, {} tables known",
+                 SourceOffsetJson(*offset), offsets_where, history->store().Describe(),
+                 stats->replayed, stats->records, stats->tables);
+    stored = offset;
+    committed = offset;
+    cursor = OffsetCursor(*offset);
+    if (mariadb) maria_gtids = ParseMariaGtidPos(offset->gtids);
+    return Status::Ok();
+  }
+  auto exists = history->Exists();
+  if (!exists) return exists.error();
+  if (*exists) {
+    return Status::FailedPrecondition(fmt::format(
+        "the {} has records but no offset is stored for connector '{}' (server '{}') in {}: "
+        "the history belongs to another run. Use a new history topic/file, or restore the "
+        "offset",
+        history->store().Describe(), name, server, offsets_where));
+  }
+  return Bootstrap(stop);
+}
+
+// First start: the server's schema at a known binlog position.
+Status MySqlSource::Impl::Bootstrap(std::stop_token stop) {
+  if (snapshot_mode == "initial" || snapshot_mode == "initial_only" ||
+      snapshot_mode == "when_needed" || snapshot_mode == "always") {
+    spdlog::warn(
+        "snapshot.mode={}: data snapshots are not built yet (issue 6); taking the schema only "
+        "and streaming from the current binlog position, as snapshot.mode=no_data does. "
+        "Existing rows are NOT sent.",
+        snapshot_mode);
+  }
+  SourceOffset start;
+  std::optional<schema::ServerSchema> server_schema;
+  auto read_position = [&]() -> Result<std::pair<std::string, uint64_t>> {
+    auto rows = sql->Query("SHOW MASTER STATUS");
+    if (!rows) rows = sql->Query("SHOW BINARY LOG STATUS");  // MySQL 8.4+
+    if (!rows) return Error(rows.error().WithContext("reading the binlog position"));
+    if (rows->empty() || rows->front().size() < 2 || !rows->front()[0]) {
+      return Error(Status::FailedPrecondition(
+          "SHOW MASTER STATUS returned nothing: binary logging is off on the server (set "
+          "log_bin, binlog_format=ROW, and restart it)"));
+    }
+    if (!mariadb && rows->front().size() >= 5 && rows->front()[4]) start.gtids = *rows->front()[4];
+    return std::pair{*rows->front()[0], std::strtoull(rows->front()[1]->c_str(), nullptr, 10)};
+  };
+  if (snapshot_mode == "never") {
+    // Stream the whole binlog from its oldest file; the schema comes from its DDL.
+    auto logs = sql->Query("SHOW BINARY LOGS");
+    if (!logs) return logs.error().WithContext("snapshot.mode=never: listing the binlog files");
+    if (logs->empty() || !logs->front()[0]) {
+      return Status::FailedPrecondition("snapshot.mode=never: the server lists no binlog file");
+    }
+    start.file = *logs->front()[0];
+    start.pos = 4;
+    start.gtids.clear();
+  } else {
+    // Debezium's minimal locking: a global read lock while position and schema are read,
+    // so no DDL (or commit) slips between them.
+    bool locked = false;
+    if (locking_mode != "none") {
+      Status s = sql->Execute("FLUSH TABLES WITH READ LOCK");
+      if (s.ok()) {
+        locked = true;
+      } else {
+        spdlog::warn(
+            "cannot take the global read lock ({}); reading position and schema without it: "
+            "DDL run at this very moment could be missed or applied twice (grant RELOAD)",
+            s.message());
+      }
+    }
+    auto unlock = [&] {
+      if (locked) (void)sql->Execute("UNLOCK TABLES");
+      locked = false;
+    };
+    auto pos = read_position();
+    if (!pos) {
+      unlock();
+      return pos.error();
+    }
+    start.file = pos->first;
+    start.pos = pos->second;
+    if (mariadb) {
+      auto g = sql->QueryValue(fmt::format("SELECT BINLOG_GTID_POS('{}', {})", start.file, start.pos));
+      if (g && *g) start.gtids = **g;
+    }
+    auto schema = schema::ReadServerSchema(
+        *sql, [&](const std::string& db) { return tracker->IsCapturedDatabase(db); },
+        [&](const event::TableId& id) { return tracker->IsCaptured(id); });
+    unlock();
+    if (!schema) return schema.error().WithContext("reading the server's schema");
+    server_schema = std::move(*schema);
+  }
+  start.ts_sec = NowMs() / 1000;
+  if (server_schema) {
+    auto loaded = tracker->LoadServerSchema(*server_schema);
+    if (!loaded) return loaded.error();
+    BinlogPosition at{start.file, start.pos, start.gtids, start.ts_sec, true};
+    dbz::SourceInfo source;
+    source.ts_us = start.ts_sec * 1000000;
+    source.snapshot = "true";
+    source.file = start.file;
+    source.pos = static_cast<int64_t>(start.pos);
+    for (const auto& rec : *loaded) {
+      if (Status s = RecordSchemaChange(rec, at, source, stop); !s.ok()) return s;
+    }
+    spdlog::info("schema of {} databases read at {}:{}; streaming from there",
+                 server_schema->databases.size(), start.file, start.pos);
+  }
+  cursor = OffsetCursor(start);
+  if (mariadb) maria_gtids = ParseMariaGtidPos(start.gtids);
+  if (exactly_once) {
+    if (Status s = CommitKafkaTransaction(); !s.ok()) return s;  // the schema-change records
+  } else if (Status s = producer->Flush(kKafkaTimeout); !s.ok()) {
+    return s.WithContext("sending the schema-change records");
+  }
+  return StoreOffsetNow(start);
+}
+
+// ------------------------------------------------------------------ Kafka side
+
+Status MySqlSource::Impl::EnsureTopic(const std::string& topic, bool single_partition) {
+  if (topics_ready.contains(topic)) return Status::Ok();
+  kafka::NewTopic t = kafka::TopicFromCreationDefaults(cfg, topic);
+  if (single_partition) t.partitions = 1;
+  auto created = admin->CreateTopicIfMissing(t, kKafkaTimeout);
+  if (!created) return created.error().WithContext("creating topic " + topic);
+  topics_ready.insert(topic);
+  return Status::Ok();
+}
+
+Status MySqlSource::Impl::BeginKafkaTransaction() {
+  if (!exactly_once || kafka_txn_open) return Status::Ok();
+  if (Status s = producer->BeginTransaction(); !s.ok()) return s;
+  kafka_txn_open = true;
+  kafka_txn_records = 0;
+  kafka_txn_started = Clock::now();
+  return Status::Ok();
+}
+
+// Exactly-once: the offset of everything sent joins the transaction, which commits.
+Status MySqlSource::Impl::CommitKafkaTransaction() {
+  if (!kafka_txn_open) {
+    if (committed && *committed == cursor.offset()) return Status::Ok();
+    if (Status s = BeginKafkaTransaction(); !s.ok()) return s;
+  }
+  SourceOffset off = cursor.offset();
+  auto seq = kafka_offsets->StoreAsync(SourceOffsetJson(off));
+  if (!seq) {
+    (void)producer->AbortTransaction(kKafkaTimeout);
+    kafka_txn_open = false;
+    return seq.error().WithContext("exactly-once: sending the offset");
+  }
+  Status s = producer->CommitTransaction(kKafkaTimeout);
+  kafka_txn_open = false;
+  if (!s.ok()) return s.WithContext("exactly-once: committing the Kafka transaction");
+  committed = off;
+  stored = off;
+  last_flush = Clock::now();
+  return Status::Ok();
+}
+
+Status MySqlSource::Impl::SendRecords(std::string_view topic, int32_t partition,
+                                      std::string_view what, std::stop_token stop) {
+  for (const dbz::EncodedRecord& r : records.records()) {
+    size_t size = r.key.size() + r.value.size();
+    for (const auto& h : r.headers) size += h.key.size() + h.value.size();
+    if (size > max_record_bytes) {
+      std::string msg = fmt::format(
+          "a record of {} bytes for topic {} ({}) is larger than the producer's limit of {} "
+          "bytes (producer.override.max.request.size; the topic's max.message.bytes must "
+          "allow it too)",
+          size, topic, what, max_record_bytes);
+      if (tolerate_errors) {
+        spdlog::warn("skipped (errors.tolerance=all): {}", msg);
+        continue;
+      }
+      return Status::InvalidArgument(msg + "; errors.tolerance=all skips such records");
+    }
+    if (Status s = BeginKafkaTransaction(); !s.ok()) return s;
+    headers.clear();
+    for (const auto& h : r.headers) {
+      headers.push_back({h.key, h.has_value ? std::optional<std::string_view>(h.value) : std::nullopt});
+    }
+    kafka::OutgoingRecord out;
+    out.topic = topic;
+    if (r.has_key) out.key = r.key;
+    if (r.has_value) out.value = r.value;
+    out.headers = headers;
+    out.partition = partition;
+    auto seq = producer->Send(out, stop);
+    if (!seq) return seq.error().WithContext(fmt::format("sending to {} ({})", topic, what));
+    ++records_sent;
+    ++kafka_txn_records;
+  }
+  return Status::Ok();
+}
+
+Status MySqlSource::Impl::StoreOffsetNow(const SourceOffset& offset) {
+  if (exactly_once) {
+    if (kafka_txn_open || !committed || *committed != offset) return CommitKafkaTransaction();
+    return Status::Ok();
+  }
+  if (Status s = offsets->Store(SourceOffsetJson(offset)); !s.ok()) {
+    return s.WithContext("storing the source offset");
+  }
+  stored = offset;
+  last_flush = Clock::now();
+  return Status::Ok();
+}
+
+// At-least-once: the newest offset whose records are all acknowledged.
+Status MySqlSource::Impl::FlushOffsets(bool final) {
+  if (exactly_once) return CommitKafkaTransaction();
+  if (final) {
+    if (Status s = producer->Flush(kKafkaTimeout); !s.ok()) {
+      spdlog::warn("flushing the producer: {}", s.message());
+    }
+  }
+  last_flush = Clock::now();
+  DrainAcknowledged();
+  if (!ready || (stored && *stored == *ready)) return Status::Ok();
+  return StoreOffsetNow(*ready);
+}
+
+Status MySqlSource::Impl::Tick(std::stop_token stop) {
+  auto now = Clock::now();
+  if (!exactly_once) {
+    if (auto failure = producer->FirstFailure()) {
+      return failure->status.WithContext(fmt::format(
+          "Kafka refused a record for {} [{}]", failure->topic, failure->partition));
+    }
+  }
+  if (heartbeat_ms > 0 && now - last_heartbeat >= milliseconds(heartbeat_ms)) {
+    last_heartbeat = now;
+    if (Status s = EnsureTopic(heartbeat_topic, false); !s.ok()) return s;
+    records.Clear();
+    dbz::EncodeHeartbeatRecord(enc_options, NowMs(), &records.Add());
+    if (Status s = SendRecords(heartbeat_topic, kafka::kAnyPartition, "heartbeat", stop); !s.ok()) {
+      return s;
+    }
+    MarkOffset();
+  }
+  if (exactly_once) {
+    bool due = kafka_txn_open && (kafka_txn_records >= max_batch ||
+                                  now - kafka_txn_started >= milliseconds(poll_ms));
+    bool idle_moved = !kafka_txn_open && now - last_flush >= milliseconds(flush_ms) &&
+                      (!committed || *committed != cursor.offset());
+    if (due || idle_moved) return CommitKafkaTransaction();
+    return Status::Ok();
+  }
+  DrainAcknowledged();
+  if (now - last_flush >= milliseconds(flush_ms)) return FlushOffsets(false);
+  return Status::Ok();
+}
+
+// ------------------------------------------------------------------ streaming
+
+std::string MySqlSource::Impl::CurrentGtids() const {
+  if (mariadb) return MariaGtidPosText(maria_gtids);
+  return {};
+}
+
+dbz::SourceInfo MySqlSource::Impl::BaseSource(const mysql::DecodedEvent& e,
+                                              const BinlogEventPlace& at) const {
+  dbz::SourceInfo s;
+  s.ts_us = static_cast<int64_t>(e.header.timestamp) * 1000000;
+  s.server_id = e.header.server_id;
+  s.gtid = txn_gtid;
+  s.file = at.file;
+  s.pos = static_cast<int64_t>(at.offset);
+  // Debezium's MariaDB connector leaves source.thread null (checked with tests/compat).
+  if (txn_thread >= 0 && !mariadb) s.thread = txn_thread;
+  if (enc_options.include_query) s.query = txn_query;
+  return s;
+}
+
+Status MySqlSource::Impl::RecordSchemaChange(const schema::SchemaChangeRecord& record,
+                                             const BinlogPosition& at,
+                                             const dbz::SourceInfo& source,
+                                             std::stop_token stop) {
+  if (Status s = history->Record(record, at, NowMs()); !s.ok()) return s;
+  if (!include_schema_changes) return Status::Ok();
+  bool relevant = !record.database.empty() && tracker->IsCapturedDatabase(record.database);
+  for (const auto& c : record.changes) relevant = relevant || tracker->IsCaptured(c.id);
+  if (!relevant) return Status::Ok();
+  if (Status s = EnsureTopic(server, true); !s.ok()) return s;
+  auto changes = ToDebeziumChanges(record.changes);
+  dbz::SourceInfo src = source;
+  src.db = record.database;
+  if (record.changes.size() == 1) src.table = record.changes.front().id.table;
+  records.Clear();
+  if (Status s = dbz::EncodeSchemaChangeRecord(enc_options, src, NowMs(), record.database,
+                                               record.ddl, changes, &records.Add());
+      !s.ok()) {
+    return s.WithContext("encoding the schema change " + record.ddl.substr(0, 200));
+  }
+  return SendRecords(server, 0, "schema change", stop);
+}
+
+Status MySqlSource::Impl::StorePendingSchemaRecords(const mysql::DecodedEvent& e,
+                                                    const BinlogEventPlace& at,
+                                                    std::stop_token stop) {
+  auto recs = tracker->TakePendingRecords();
+  if (recs.empty()) return Status::Ok();
+  BinlogPosition pos{std::string(at.file), at.end, CurrentGtids(), e.header.timestamp, false};
+  dbz::SourceInfo source = BaseSource(e, at);
+  for (const auto& r : recs) {
+    if (Status s = RecordSchemaChange(r, pos, source, stop); !s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+Status MySqlSource::Impl::EndTransaction(const mysql::DecodedEvent& e, const BinlogEventPlace& at,
+                                         std::stop_token stop) {
+  if (txn_maria_domain) maria_gtids[*txn_maria_domain] = txn_gtid;
+  if (tx.begun) {
+    dbz::TransactionMarker end;
+    end.begin = false;
+    end.id = tx.id;
+    end.ts_ms = tx.ts_ms;
+    end.event_count = tx.total;
+    for (const auto& [table, count] : tx.per_table) end.data_collections.emplace_back(table, count);
+    records.Clear();
+    dbz::EncodeTransactionRecord(enc_options, end, &records.Add());
+    if (Status s = SendRecords(transaction_topic, kafka::kAnyPartition, "transaction END", stop);
+        !s.ok()) {
+      return s;
+    }
+  }
+  tx = TxMeta{};
+  cursor.SetEventInfo(e.header.timestamp, e.header.server_id);
+  cursor.OnTransactionEnd(at.end, CurrentGtids());
+  MarkOffset();
+  txn_gtid.clear();
+  txn_maria_domain.reset();
+  txn_begun = false;
+  txn_thread = -1;
+  txn_query.clear();
+  return Status::Ok();
+}
+
+Status MySqlSource::Impl::HandleTruncate(const event::TableId& id, const mysql::DecodedEvent& e,
+                                         const BinlogEventPlace& at, std::stop_token stop) {
+  if (skipped.truncate || !filters.IsTableCaptured(id)) return Status::Ok();
+  auto schema = tracker->Table(id);
+  if (!schema) return Status::Ok();
+  auto enc = encodings->For(schema);
+  if (!enc) return enc.error();
+  dbz::ChangeEvent ce;
+  ce.op = dbz::Operation::kTruncate;
+  ce.source = BaseSource(e, at);
+  ce.source.db = id.database;
+  ce.source.table = id.table;
+  ce.ts_ns = NowNs();
+  records.Clear();
+  if (Status s = encoder->Encode(**enc, ce, &records); !s.ok()) return s;
+  if (Status s = EnsureTopic((*enc)->topic, false); !s.ok()) return s;
+  return SendRecords((*enc)->topic, kafka::kAnyPartition,
+                     fmt::format("TRUNCATE of {}.{} at {}:{}", id.database, id.table, at.file, at.offset),
+                     stop);
+}
+
+Status MySqlSource::Impl::HandleRows(const mysql::RowsEvent& rows, const mysql::DecodedEvent& e,
+                                     const BinlogEventPlace& at, ResumeSkipper& skipper,
+                                     std::stop_token stop) {
+  if (Status s = StorePendingSchemaRecords(e, at, stop); !s.ok()) return s;
+  const uint64_t n = rows.rows.size();
+  uint64_t skip = skipper.done() ? 0 : skipper.RowsToSkip(n);
+  if (skip >= n || rows.table == nullptr || tracker->IsSkipped(rows.table_id)) {
+    cursor.OnRowsEventDone();
+    return Status::Ok();
+  }
+  event::TableId id{rows.table->database, rows.table->table};
+  dbz::Operation op = OperationOf(rows.kind);
+  if (!filters.IsTableCaptured(id) || skipped.Skips(op)) {
+    cursor.OnRowsEventDone();
+    return Status::Ok();
+  }
+  auto schema = tracker->Table(id);
+  if (!schema) {
+    return Status::FailedPrecondition(fmt::format(
+        "{}:{}: rows of {}.{}, whose schema is unknown (no DDL in the history and no "
+        "binlog_row_metadata=FULL)",
+        at.file, at.offset, id.database, id.table));
+  }
+  auto enc = encodings->For(schema);
+  if (!enc) return enc.error();
+  const dbz::TableEncoding& table = **enc;
+  if (Status s = EnsureTopic(table.topic, false); !s.ok()) return s;
+  cursor.SetEventInfo(e.header.timestamp, e.header.server_id);
+
+  dbz::TransactionInfo txinfo;
+  const bool with_tx = enc_options.provide_transaction_metadata;
+  std::string table_name;
+  if (with_tx) {
+    if (!tx.begun) {
+      tx.begun = true;
+      tx.id = !txn_gtid.empty() ? txn_gtid
+                                : fmt::format("file={},pos={}", cursor.offset().file, cursor.offset().pos);
+      tx.ts_ms = static_cast<int64_t>(e.header.timestamp) * 1000;
+      dbz::TransactionMarker begin;
+      begin.begin = true;
+      begin.id = tx.id;
+      begin.ts_ms = tx.ts_ms;
+      if (Status s = EnsureTopic(transaction_topic, false); !s.ok()) return s;
+      records.Clear();
+      dbz::EncodeTransactionRecord(enc_options, begin, &records.Add());
+      if (Status s = SendRecords(transaction_topic, kafka::kAnyPartition, "transaction BEGIN", stop);
+          !s.ok()) {
+        return s;
+      }
+    }
+    table_name = id.database + "." + id.table;
+  }
+
+  dbz::ChangeEvent ce;
+  ce.op = op;
+  ce.source = BaseSource(e, at);
+  ce.source.db = id.database;
+  ce.source.table = id.table;
+  ce.ts_ns = NowNs();
+  for (uint64_t i = 0; i < n; ++i) {
+    if (i < skip) {
+      cursor.OnRowDone(i, n);
+      continue;
+    }
+    const mysql::RowChange& row = rows.rows[i];
+    ce.before = row.before.values;
+    ce.after = row.after.values;
+    ce.source.row = static_cast<int32_t>(i);
+    if (with_tx) {
+      txinfo.id = tx.id;
+      txinfo.total_order = ++tx.total;
+      txinfo.data_collection_order = ++tx.per_table[table_name];
+      ce.transaction = &txinfo;
+    }
+    records.Clear();
+    if (Status s = encoder->Encode(table, ce, &records); !s.ok()) {
+      return s.WithContext(fmt::format("{}:{} row {}", at.file, at.offset, i));
+    }
+    if (Status s = SendRecords(table.topic, kafka::kAnyPartition,
+                               fmt::format("table {}.{}, binlog {}:{} row {}", id.database,
+                                           id.table, at.file, at.offset, i),
+                               stop);
+        !s.ok()) {
+      return s;
+    }
+    ++rows_emitted;
+    cursor.OnRowDone(i, n);
+  }
+  MarkOffset();
+  return Status::Ok();
+}
+
+Status MySqlSource::Impl::HandleEvent(const mysql::DecodedEvent& e, const BinlogEventPlace& at,
+                                      ResumeSkipper& skipper, std::stop_token stop) {
+  if (const auto* rows = std::get_if<mysql::RowsEvent>(&e.body)) {
+    return HandleRows(*rows, e, at, skipper, stop);
+  }
+  if (const auto* rot = std::get_if<mysql::RotateEvent>(&e.body)) {
+    file = std::string(rot->next_file);
+    cursor.OnRotate(file, rot->position);
+    return Status::Ok();
+  }
+  if (const auto* g = std::get_if<mysql::GtidEvent>(&e.body)) {
+    txn_gtid = g->anonymous ? "" : g->ToString();
+    cursor.OnTransactionStart(at.offset);
+    return Status::Ok();
+  }
+  if (const auto* mg = std::get_if<mysql::MariaGtidEvent>(&e.body)) {
+    txn_gtid = mg->gtid.ToString();
+    txn_maria_domain = mg->gtid.domain_id;
+    txn_begun = !mg->standalone();
+    cursor.OnTransactionStart(at.offset);
+    return Status::Ok();
+  }
+  if (const auto* rq = std::get_if<mysql::RowsQueryEvent>(&e.body)) {
+    if (enc_options.include_query) txn_query = std::string(rq->sql);
+    return Status::Ok();
+  }
+  if (std::holds_alternative<mysql::XidEvent>(e.body)) return EndTransaction(e, at, stop);
+  if (const auto* q = std::get_if<mysql::QueryEvent>(&e.body)) {
+    if (q->sql == "BEGIN" || q->sql == "XA START") {
+      cursor.OnTransactionStart(at.offset);
+      txn_begun = true;
+      txn_thread = q->thread_id;
+      return Status::Ok();
+    }
+    if (q->sql == "COMMIT" || q->sql == "ROLLBACK") return EndTransaction(e, at, stop);
+    txn_thread = q->thread_id;
+    if (q->error_code == 0) {
+      if (auto truncated = TruncatedTable(q->sql, q->database)) {
+        if (Status s = HandleTruncate(*truncated, e, at, stop); !s.ok()) return s;
+      }
+      std::string position = fmt::format("{}:{}", at.file, at.offset);
+      auto r = tracker->OnQuery(q->database, q->sql, position);
+      if (!r) return r.error();
+      if (*r) {
+        BinlogPosition pos{std::string(at.file), at.end, CurrentGtids(), e.header.timestamp, false};
+        dbz::SourceInfo source = BaseSource(e, at);
+        if (Status s = RecordSchemaChange(**r, pos, source, stop); !s.ok()) return s;
+      }
+      if (Status s = StorePendingSchemaRecords(e, at, stop); !s.ok()) return s;
+    }
+    // A statement outside BEGIN ... COMMIT (DDL) is a transaction of its own.
+    if (!txn_begun) return EndTransaction(e, at, stop);
+    return Status::Ok();
+  }
+  if (const auto* inc = std::get_if<mysql::IncidentEvent>(&e.body)) {
+    return Status::Corruption(fmt::format(
+        "{}:{}: the server logged an INCIDENT (code {}: {}): changes may be missing from the "
+        "binlog here; take a new snapshot",
+        at.file, at.offset, inc->incident, inc->message));
+  }
+  return Status::Ok();
+}
+
+Status MySqlSource::Impl::StreamOnce(std::stop_token stop, bool* progressed) {
+  const SourceOffset at = cursor.offset();
+  mysql::BinlogClientOptions o = binlog;
+  o.file = at.file;
+  o.position = at.pos;
+  o.check_server_id_free = first_connect;
+  BinlogStream stream;
+  if (Status s = stream.Open(o); !s.ok()) return s;
+  if (first_connect) {
+    for (const auto& w : stream.info().warnings) spdlog::warn("{}", w);
+    spdlog::info("streaming {} {} from {}:{} (event {}, row {}) as server id {}",
+                 stream.info().mariadb ? "MariaDB" : "MySQL", stream.info().version, at.file,
+                 at.pos, at.event, at.row, binlog.server_id);
+  }
+  first_connect = false;
+  ResumeSkipper skipper(at.event, at.row);
+  cursor = OffsetCursor(at);
+  file = at.file;
+  txn_gtid.clear();
+  txn_maria_domain.reset();
+  txn_begun = false;
+  tx = TxMeta{};
+  stream.decoder().SetTableMapHook([this](mysql::TableMap& map, uint64_t offset) {
+    return tracker->OnTableMap(map, fmt::format("{}:{}", file, offset));
+  });
+  while (!stop.stop_requested()) {
+    auto batch = stream.Next();
+    if (!batch) return batch.error();
+    *progressed = true;
+    for (const auto& item : *batch) {
+      if (Status s = HandleEvent(*item.event, item.place, skipper, stop); !s.ok()) {
+        if (s.retryable()) return s.WithContext("Kafka");  // queue full past send timeout
+        return s;
+      }
+    }
+    if (Status s = Tick(stop); !s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+Status MySqlSource::Impl::Stream(std::stop_token stop) {
+  int failures = 0;
+  while (!stop.stop_requested()) {
+    bool progressed = false;
+    Status s = StreamOnce(stop, &progressed);
+    if (stop.stop_requested()) return Status::Ok();
+    if (s.ok()) continue;
+    if (!s.retryable() || !keep_alive) return s;
+    if (exactly_once && kafka_txn_open) {
+      // What was sent in the open transaction is dropped; resume at the last commit.
+      (void)producer->AbortTransaction(kKafkaTimeout);
+      kafka_txn_open = false;
+      if (committed) cursor = OffsetCursor(*committed);
+    }
+    if (progressed) failures = 0;
+    int wait_ms = std::min(30000, 250 << std::min(failures, 7));
+    ++failures;
+    spdlog::warn("{}; reconnecting at {} in {} ms", s.message(), SourceOffsetJson(cursor.offset()),
+                 wait_ms);
+    SleepFor(milliseconds(wait_ms), stop);
+  }
+  return Status::Ok();
+}
+
+Status MySqlSource::Impl::Finish(Status status) {
+  if (producer) {
+    if (exactly_once) {
+      if (status.ok() && offsets) {
+        if (Status s = CommitKafkaTransaction(); !s.ok()) status = s;
+      } else if (kafka_txn_open) {
+        (void)producer->AbortTransaction(kKafkaTimeout);
+        kafka_txn_open = false;
+      }
+    } else if (offsets) {
+      // Whatever Kafka acknowledged is safe to store, even after a failure.
+      if (Status s = FlushOffsets(true); !s.ok()) {
+        spdlog::error("storing the final offset: {}", s.message());
+        if (status.ok()) status = s;
+      }
+    }
+    (void)producer->Close(kKafkaTimeout);
+  }
+  spdlog::info("source stopped: {} rows, {} records sent; offset {}", rows_emitted, records_sent,
+               stored ? SourceOffsetJson(*stored) : std::string("none"));
+  return status;
+}
+
+// ------------------------------------------------------------------ public
+
+MySqlSource::MySqlSource(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+MySqlSource::~MySqlSource() = default;
+
+Result<std::unique_ptr<MySqlSource>> MySqlSource::Create(const config::ConnectorConfig& cfg) {
+  auto impl = std::make_unique<Impl>();
+  impl->cfg = cfg;
+  if (Status s = impl->Configure(); !s.ok()) return Error(s);
+  return std::unique_ptr<MySqlSource>(new MySqlSource(std::move(impl)));
+}
+
+Status MySqlSource::Run(std::stop_token stop) {
+  Status s = impl_->Start(stop);
+  if (s.ok()) s = impl_->Stream(stop);
+  return impl_->Finish(s);
+}
+
+}  // namespace tributary::connectors

@@ -1,0 +1,419 @@
+#include "connectors/s3_sink.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <map>
+#include <vector>
+
+#include "config/connector_config.h"
+#include "connectors/sink_dead_letter.h"
+#include "connectors/topic_partition_writer.h"
+#include "format/record_value.h"
+#include "kafka/consumer.h"
+#include "kafka/kafka_config.h"
+#include "lake/layout/partitioner.h"
+
+namespace tributary::connectors {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+int64_t WallClockMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+format::TimestampType ToFormat(kafka::TimestampType t) {
+  switch (t) {
+    case kafka::TimestampType::kCreateTime: return format::TimestampType::kCreateTime;
+    case kafka::TimestampType::kLogAppendTime: return format::TimestampType::kLogAppendTime;
+    case kafka::TimestampType::kNone: break;
+  }
+  return format::TimestampType::kNone;
+}
+
+void AddStats(WriterStats& into, const WriterStats& s) {
+  into.records += s.records;
+  into.skipped += s.skipped;
+  into.objects += s.objects;
+  into.bytes += s.bytes;
+  into.rotations += s.rotations;
+  into.upload_retries += s.upload_retries;
+  into.spills += s.spills;
+}
+
+constexpr std::chrono::milliseconds kPollTimeout{200};
+constexpr std::chrono::milliseconds kDlqFlushTimeout{60000};
+
+}  // namespace
+
+struct S3SinkTask::Impl final : kafka::RebalanceListener {
+  SinkOptions options;
+  std::unique_ptr<lake::ObjectStore> store;
+  std::unique_ptr<lake::Partitioner> partitioner;
+  kafka::ClientConfig consumer_client;
+  std::unique_ptr<kafka::Consumer> consumer;
+  std::unique_ptr<DeadLetterQueue> dlq;
+  std::unique_ptr<format::RecordValueParser> value_parser;
+  std::unique_ptr<format::RecordValueParser> key_parser;
+  SinkContext context;
+  std::map<kafka::TopicPartition, std::unique_ptr<TopicPartitionWriter>> writers;
+  WriterStats retired;  // stats of writers that are gone
+  SinkTaskStats task_stats;
+  bool warned_null = false;
+  Clock::time_point last_commit = Clock::now();
+  Status callback_error;
+  uint64_t bytes_since_memory_check = 0;
+
+  // Cache of the writer of the previous record (records come in runs per partition).
+  TopicPartitionWriter* last_writer = nullptr;
+
+  TopicPartitionWriter* WriterFor(std::string_view topic, int32_t partition) {
+    if (last_writer != nullptr && last_writer->partition() == partition &&
+        last_writer->topic() == topic) {
+      return last_writer;
+    }
+    kafka::TopicPartition tp{std::string(topic), partition};
+    auto it = writers.find(tp);
+    // A record of a partition no longer assigned (fetched before a revoke): not ours to
+    // write or commit; its new owner reads it again.
+    if (it == writers.end()) return nullptr;
+    last_writer = it->second.get();
+    return last_writer;
+  }
+
+  void Retire(std::map<kafka::TopicPartition, std::unique_ptr<TopicPartitionWriter>>::iterator it) {
+    AddStats(retired, it->second->stats());
+    if (last_writer == it->second.get()) last_writer = nullptr;
+    writers.erase(it);
+  }
+
+  // ------------------------------------------------------------ rebalance listener
+  void OnAssigned(std::span<kafka::PartitionAssignment> partitions) override {
+    for (auto& p : partitions) {
+      kafka::TopicPartition tp{p.topic, p.partition};
+      if (writers.count(tp) == 0) {
+        writers.emplace(tp, std::make_unique<TopicPartitionWriter>(context, p.topic, p.partition));
+      }
+      p.start_offset = kafka::kOffsetStored;  // the group's committed offset, else earliest
+      spdlog::info("sink '{}': assigned topic '{}' partition {}", options.name, p.topic,
+                   p.partition);
+    }
+  }
+
+  void OnRevoked(std::span<const kafka::TopicPartition> partitions) override {
+    std::vector<kafka::TopicPartitionOffset> commits;
+    for (const auto& tp : partitions) {
+      auto it = writers.find(tp);
+      if (it == writers.end()) continue;
+      it->second->Drop();
+      const PartitionProgress& pr = it->second->progress();
+      if (pr.NeedsCommit()) commits.push_back({tp.topic, tp.partition, *pr.Committable()});
+      spdlog::info("sink '{}': revoked topic '{}' partition {}", options.name, tp.topic,
+                   tp.partition);
+    }
+    if (!commits.empty()) {
+      Status s = FlushDeadLetters();
+      if (s.ok()) s = consumer->Commit(commits);
+      if (!s.ok()) {
+        spdlog::warn("sink '{}': commit on revoke failed (the records will be written again, "
+                     "to the same objects): {}",
+                     options.name, s.message());
+      } else {
+        ++task_stats.commits;
+      }
+    }
+    for (const auto& tp : partitions) {
+      if (auto it = writers.find(tp); it != writers.end()) Retire(it);
+    }
+  }
+
+  void OnLost(std::span<const kafka::TopicPartition> partitions) override {
+    for (const auto& tp : partitions) {
+      auto it = writers.find(tp);
+      if (it == writers.end()) continue;
+      it->second->Drop();
+      spdlog::warn("sink '{}': lost topic '{}' partition {} (its open objects are dropped)",
+                   options.name, tp.topic, tp.partition);
+      Retire(it);
+    }
+  }
+
+  // ------------------------------------------------------------ offsets
+  Status FlushDeadLetters() {
+    if (dlq == nullptr || !dlq->pending()) return Status::Ok();
+    return dlq->Flush(kDlqFlushTimeout);
+  }
+
+  Status CommitDurable(bool force) {
+    if (!force && Clock::now() - last_commit < options.commit_interval) return Status::Ok();
+    last_commit = Clock::now();
+    std::vector<kafka::TopicPartitionOffset> commits;
+    for (const auto& [tp, w] : writers) {
+      if (w->progress().NeedsCommit()) {
+        commits.push_back({tp.topic, tp.partition, *w->progress().Committable()});
+      }
+    }
+    if (commits.empty()) return Status::Ok();
+    if (Status s = FlushDeadLetters(); !s.ok()) {
+      if (!s.retryable()) return s;
+      spdlog::warn("sink '{}': dead letter queue not flushed, offsets not committed yet: {}",
+                   options.name, s.message());
+      return Status::Ok();
+    }
+    Status s = consumer->Commit(commits);
+    if (!s.ok()) {
+      // Not fatal: the next commit carries the same or later offsets; a crash in between
+      // only means records are written again (to the same objects).
+      spdlog::warn("sink '{}': offset commit failed: {}", options.name, s.message());
+      return Status::Ok();
+    }
+    ++task_stats.commits;
+    for (const auto& c : commits) {
+      auto it = writers.find(kafka::TopicPartition{c.topic, c.partition});
+      if (it != writers.end()) it->second->progress().MarkCommitted(c.offset);
+    }
+    return Status::Ok();
+  }
+
+  // ------------------------------------------------------------ records
+  // A record that cannot be written: stop, or skip it (to the dead letter queue).
+  Status Fault(const kafka::ConsumedRecord& rec, TopicPartitionWriter* w, ErrorStage stage,
+               Status error) {
+    if (!options.tolerate_errors) return error;
+    if (options.log_errors || task_stats.skipped == 0) {
+      spdlog::warn("sink '{}': skipping a record (errors.tolerance=all): {}", options.name,
+                   error.message());
+    }
+    if (dlq != nullptr) {
+      if (Status s = dlq->Send(rec, stage, error); !s.ok()) return s;
+      ++task_stats.dead_lettered;
+    }
+    ++task_stats.skipped;
+    w->Skip(rec.offset());
+    return Status::Ok();
+  }
+
+  Status Handle(const kafka::ConsumedRecord& rec, int64_t now_ms) {
+    ++task_stats.records;
+    TopicPartitionWriter* w = WriterFor(rec.topic(), rec.partition());
+    if (w == nullptr) return Status::Ok();
+    format::SinkRecord sr;
+    sr.topic = rec.topic();
+    sr.partition = rec.partition();
+    sr.offset = rec.offset();
+    sr.timestamp_ms = rec.timestamp_ms();
+    sr.timestamp_type = ToFormat(rec.timestamp_type());
+    sr.key = rec.key();
+    sr.value = rec.value();
+    if (sr.value) bytes_since_memory_check += sr.value->size();
+
+    auto parsed = value_parser->Parse(sr);
+    if (!parsed) return Fault(rec, w, ErrorStage::kValueConverter, parsed.error());
+    if (parsed->is_null_value()) {
+      switch (options.null_behavior) {
+        case NullBehavior::kFail:
+          return Status::FailedPrecondition(fmt::format(
+              "{}: null value (a delete tombstone) and behavior.on.null.values=fail; set it to "
+              "ignore or write",
+              format::RecordPosition(sr)));
+        case NullBehavior::kIgnore:
+          if (options.null_behavior_defaulted && !warned_null) {
+            warned_null = true;
+            spdlog::warn(
+                "sink '{}': {}: null value (a delete tombstone) skipped: behavior.on.null.values "
+                "is not set, and Tributary's default is ignore (Kafka Connect's S3 sink would "
+                "fail); set it to say which you want. Later null values are skipped silently.",
+                options.name, format::RecordPosition(sr));
+          }
+          w->Skip(sr.offset);
+          ++task_stats.skipped;
+          return Status::Ok();
+        case NullBehavior::kWrite:
+          break;
+      }
+    }
+    std::optional<format::ParsedValue> key;
+    if (options.store_keys) {
+      format::SinkRecord kr = sr;
+      kr.value = sr.key;
+      auto k = key_parser->Parse(kr);
+      if (!k) return Fault(rec, w, ErrorStage::kValueConverter, k.error());
+      key = std::move(*k);
+    }
+    if (!w->cuts_loaded()) {
+      if (Status s = w->LoadRecordedCuts(sr.offset); !s.ok()) return s;
+    }
+    WriteResult r = w->Write(sr, *parsed, key ? &*key : nullptr, now_ms);
+    if (r.ok()) return Status::Ok();
+    if (r.record_fault) return Fault(rec, w, ErrorStage::kTaskPut, r.status);
+    return r.status;
+  }
+
+  Status EnforceMemoryBudget(bool force) {
+    if (!force && bytes_since_memory_check < options.memory_budget_bytes / 16) return Status::Ok();
+    bytes_since_memory_check = 0;
+    uint64_t total = 0;
+    for (const auto& [_, w] : writers) total += w->MemoryBytes();
+    while (total > options.memory_budget_bytes) {
+      TopicPartitionWriter* largest = nullptr;
+      uint64_t largest_bytes = 0;
+      for (const auto& [_, w] : writers) {
+        uint64_t m = w->MemoryBytes();
+        if (m > largest_bytes) {
+          largest = w.get();
+          largest_bytes = m;
+        }
+      }
+      if (largest == nullptr) break;
+      auto freed = largest->SpillLargest();
+      if (!freed) return freed.error();
+      if (*freed == 0) break;  // what is left is the writers' own buffers
+      ++task_stats.spills;
+      total = total > *freed ? total - *freed : 0;
+    }
+    return Status::Ok();
+  }
+
+  void Shutdown() {
+    for (auto& [_, w] : writers) w->Drop();
+    if (Status s = CommitDurable(true); !s.ok()) {
+      spdlog::warn("sink '{}': final commit failed: {}", options.name, s.message());
+    }
+    if (consumer) {
+      if (Status s = consumer->Close(); !s.ok()) {
+        spdlog::warn("sink '{}': leaving the group: {}", options.name, s.message());
+      }
+    }
+    for (auto it = writers.begin(); it != writers.end();) Retire(it++);
+  }
+
+  Status Run(std::stop_token stop) {
+    context.stop = stop;
+    if (Status s = consumer->Subscribe(options.topics); !s.ok()) return s;
+    spdlog::info("sink '{}': consuming {} into {} (group connect-{})", options.name,
+                 fmt::join(options.topics, ","), store->Describe(), options.name);
+    const bool wallclock_schedule = options.rotation.rotate_schedule_interval_ms > 0;
+    Status result;
+    while (!stop.stop_requested()) {
+      auto poll = consumer->Poll(kPollTimeout);
+      if (!poll) {
+        result = poll.error();
+        break;
+      }
+      if (!callback_error.ok()) {
+        result = callback_error;
+        break;
+      }
+      int64_t now_ms = WallClockMs();
+      for (const auto& rec : poll->records) {
+        result = Handle(rec, now_ms);
+        if (!result.ok()) break;
+        if (bytes_since_memory_check >= options.memory_budget_bytes / 16) {
+          result = EnforceMemoryBudget(false);
+          if (!result.ok()) break;
+        }
+      }
+      if (!result.ok()) break;
+      if (wallclock_schedule) {
+        for (auto& [_, w] : writers) {
+          result = w->CheckWallclock(now_ms);
+          if (!result.ok()) break;
+        }
+        if (!result.ok()) break;
+      }
+      result = CommitDurable(false);
+      if (!result.ok()) break;
+    }
+    if (!result.ok() && stop.stop_requested() && result.retryable()) {
+      spdlog::warn("sink '{}': stopped during: {}", options.name, result.message());
+      result = Status::Ok();
+    }
+    Shutdown();
+    SinkTaskStats st = Stats();
+    spdlog::info("sink '{}': stopped; {} records consumed, {} written, {} skipped, {} objects "
+                 "({} bytes), {} commits",
+                 options.name, st.records, st.written, st.skipped, st.objects, st.bytes,
+                 st.commits);
+    return result;
+  }
+
+  SinkTaskStats Stats() const {
+    WriterStats w = retired;
+    for (const auto& [_, wr] : writers) AddStats(w, wr->stats());
+    SinkTaskStats s = task_stats;
+    s.written = w.records;
+    s.objects = w.objects;
+    s.bytes = w.bytes;
+    s.upload_retries = w.upload_retries;
+    s.spills = w.spills;
+    return s;
+  }
+};
+
+S3SinkTask::S3SinkTask(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+S3SinkTask::~S3SinkTask() = default;
+
+Result<std::unique_ptr<S3SinkTask>> S3SinkTask::Open(const config::ConnectorConfig& config) {
+  auto options = SinkOptions::FromConfig(config);
+  if (!options) return Error(options.error());
+  auto store = lake::OpenObjectStore(config);
+  if (!store) return Error(store.error());
+  return Open(config, std::move(*options), std::move(*store));
+}
+
+Result<std::unique_ptr<S3SinkTask>> S3SinkTask::Open(const config::ConnectorConfig& config,
+                                                     SinkOptions options,
+                                                     std::unique_ptr<lake::ObjectStore> store) {
+  auto impl = std::make_unique<Impl>();
+  impl->options = std::move(options);
+  impl->store = std::move(store);
+  auto partitioner = lake::Partitioner::Create(impl->options.partitioner);
+  if (!partitioner) return Error(partitioner.error());
+  impl->partitioner = std::move(*partitioner);
+  if (!impl->partitioner->deterministic()) {
+    spdlog::warn("sink '{}': timestamp.extractor=Wallclock puts records in folders by the time "
+                 "they are written: objects are not exactly-once (use Record or RecordField)",
+                 impl->options.name);
+  }
+  impl->value_parser = std::make_unique<format::RecordValueParser>(impl->options.value_parsing);
+  if (impl->options.store_keys) {
+    impl->key_parser = std::make_unique<format::RecordValueParser>(format::RecordValueOptions{});
+  }
+  impl->context.options = &impl->options;
+  impl->context.store = impl->store.get();
+  impl->context.partitioner = impl->partitioner.get();
+
+  auto client = kafka::ClientConfigFor(config, kafka::ClientRole::kConsumer);
+  if (!client) return Error(client.error());
+  // Bounded prefetch: librdkafka's default queue (64 MiB) would dwarf the object buffers.
+  client->SetDefault("queued.max.messages.kbytes", "16384");
+  kafka::ConsumerOptions copt;
+  copt.client = *client;
+  copt.group_id = "connect-" + impl->options.name;
+  copt.auto_offset_reset = "earliest";
+  copt.listener = impl.get();
+  auto consumer = kafka::Consumer::Open(std::move(copt));
+  if (!consumer) return Error(consumer.error());
+  impl->consumer = std::move(*consumer);
+
+  if (impl->options.tolerate_errors && !impl->options.dlq_topic.empty()) {
+    auto pclient = kafka::ClientConfigFor(config, kafka::ClientRole::kProducer);
+    if (!pclient) return Error(pclient.error());
+    auto dlq = DeadLetterQueue::Open(*pclient, impl->options.dlq_topic, impl->options.name,
+                                     impl->options.dlq_context_headers);
+    if (!dlq) return Error(dlq.error());
+    impl->dlq = std::move(*dlq);
+  }
+  return std::unique_ptr<S3SinkTask>(new S3SinkTask(std::move(impl)));
+}
+
+Status S3SinkTask::Run(std::stop_token stop) { return impl_->Run(std::move(stop)); }
+
+SinkTaskStats S3SinkTask::stats() const { return impl_->Stats(); }
+
+}  // namespace tributary::connectors

@@ -1,0 +1,389 @@
+#include "connectors/sink_parquet_format.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <limits>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/connector_config.h"
+#include "format/parquet/output_sink.h"
+#include "format/parquet/schema.h"
+
+namespace tributary::connectors {
+namespace {
+
+namespace pq = format::parquet;
+using format::ConnectSchema;
+using format::ConnectType;
+using format::JsonView;
+
+enum class Conv : uint8_t {
+  kGroup,
+  kBool,
+  kInt32,
+  kInt64,
+  kFloat,
+  kDouble,
+  kString,
+  kBytes,
+  kDecimal,      // DECIMAL column: base64 unscaled bytes, or a JSON number
+  kDecimalText,  // too wide for DECIMAL(38): exact text
+  kJsonText,     // arrays, maps: compact JSON
+};
+
+struct FieldPlan {
+  std::string name;
+  bool optional = true;
+  Conv conv = Conv::kString;
+  int node = -1;
+  int leaf = -1;
+  int32_t scale = 0;
+  std::vector<FieldPlan> children;
+};
+
+constexpr int32_t kMaxDecimalPrecision = 38;
+
+std::string_view Name(const ConnectSchema& s) { return s.name; }
+
+Status AddField(pq::ParquetSchema& schema, int parent, const std::string& name,
+                const ConnectSchema& s, FieldPlan* plan) {
+  plan->name = name;
+  plan->optional = s.optional;
+  auto rep = s.optional ? pq::Repetition::kOptional : pq::Repetition::kRequired;
+  auto leaf = [&](pq::PhysicalType t, pq::LogicalType l, Conv conv, int32_t len = 0) {
+    plan->conv = conv;
+    plan->node = schema.AddLeaf(parent, name, t, rep, l, len);
+  };
+  using PT = pq::PhysicalType;
+  using LT = pq::LogicalType;
+  std::string_view n = Name(s);
+  switch (s.type) {
+    case ConnectType::kStruct: {
+      plan->conv = Conv::kGroup;
+      plan->node = schema.AddGroup(parent, name, rep);
+      if (s.fields.empty()) {
+        return Status::Unsupported(fmt::format("field '{}': an empty struct has no Parquet form", name));
+      }
+      plan->children.resize(s.fields.size());
+      for (size_t i = 0; i < s.fields.size(); ++i) {
+        if (Status st = AddField(schema, plan->node, s.fields[i].name, s.fields[i].schema,
+                                 &plan->children[i]);
+            !st.ok()) {
+          return st;
+        }
+      }
+      return Status::Ok();
+    }
+    case ConnectType::kBoolean: leaf(PT::kBoolean, LT::None(), Conv::kBool); break;
+    case ConnectType::kInt8: leaf(PT::kInt32, LT::Int(8, true), Conv::kInt32); break;
+    case ConnectType::kInt16: leaf(PT::kInt32, LT::Int(16, true), Conv::kInt32); break;
+    case ConnectType::kInt32:
+      if (n == format::kConnectDateName || n == "io.debezium.time.Date") {
+        leaf(PT::kInt32, LT::Date(), Conv::kInt32);
+      } else if (n == format::kConnectTimeName || n == "io.debezium.time.Time") {
+        leaf(PT::kInt32, LT::Time(false, pq::TimeUnit::kMillis), Conv::kInt32);
+      } else {
+        leaf(PT::kInt32, LT::None(), Conv::kInt32);
+      }
+      break;
+    case ConnectType::kInt64:
+      if (n == format::kConnectTimestampName) {
+        leaf(PT::kInt64, LT::Timestamp(true, pq::TimeUnit::kMillis), Conv::kInt64);
+      } else if (n == "io.debezium.time.Timestamp") {
+        leaf(PT::kInt64, LT::Timestamp(false, pq::TimeUnit::kMillis), Conv::kInt64);
+      } else if (n == "io.debezium.time.MicroTimestamp") {
+        leaf(PT::kInt64, LT::Timestamp(false, pq::TimeUnit::kMicros), Conv::kInt64);
+      } else if (n == "io.debezium.time.NanoTimestamp") {
+        leaf(PT::kInt64, LT::Timestamp(false, pq::TimeUnit::kNanos), Conv::kInt64);
+      } else if (n == "io.debezium.time.MicroTime") {
+        leaf(PT::kInt64, LT::Time(false, pq::TimeUnit::kMicros), Conv::kInt64);
+      } else if (n == "io.debezium.time.NanoTime") {
+        leaf(PT::kInt64, LT::Time(false, pq::TimeUnit::kNanos), Conv::kInt64);
+      } else {
+        leaf(PT::kInt64, LT::None(), Conv::kInt64);
+      }
+      break;
+    case ConnectType::kFloat32: leaf(PT::kFloat, LT::None(), Conv::kFloat); break;
+    case ConnectType::kFloat64: leaf(PT::kDouble, LT::None(), Conv::kDouble); break;
+    case ConnectType::kString:
+      leaf(PT::kByteArray, n == "io.debezium.data.Json" ? LT::Json() : LT::String(), Conv::kString);
+      break;
+    case ConnectType::kBytes:
+      if (s.is_decimal()) {
+        int32_t scale = s.DecimalScale();
+        int32_t precision = kMaxDecimalPrecision;
+        if (auto p = s.Parameter("connect.decimal.precision")) {
+          precision = std::max<int32_t>(1, std::atoi(std::string(*p).c_str()));
+        }
+        plan->scale = scale;
+        if (precision > kMaxDecimalPrecision || scale > precision || scale < 0) {
+          leaf(PT::kByteArray, LT::String(), Conv::kDecimalText);
+        } else if (precision <= 9) {
+          leaf(PT::kInt32, LT::Decimal(precision, scale), Conv::kDecimal);
+        } else if (precision <= 18) {
+          leaf(PT::kInt64, LT::Decimal(precision, scale), Conv::kDecimal);
+        } else {
+          leaf(PT::kFixedLenByteArray, LT::Decimal(precision, scale), Conv::kDecimal,
+               pq::DecimalByteWidth(precision));
+        }
+      } else {
+        leaf(PT::kByteArray, LT::None(), Conv::kBytes);
+      }
+      break;
+    case ConnectType::kArray:
+    case ConnectType::kMap: leaf(PT::kByteArray, LT::Json(), Conv::kJsonText); break;
+  }
+  return Status::Ok();
+}
+
+void Number(const pq::ParquetSchema& schema, FieldPlan* plan) {
+  if (plan->conv != Conv::kGroup) {
+    plan->leaf = schema.LeafIndex(plan->node);
+    return;
+  }
+  for (auto& c : plan->children) Number(schema, &c);
+}
+
+class SinkParquetFormat final : public format::FormatWriter {
+ public:
+  explicit SinkParquetFormat(SinkParquetOptions options) : options_(std::move(options)) {}
+
+  std::string_view Extension() const override {
+    switch (options_.writer.codec) {
+      case pq::Codec::kSnappy: return ".snappy.parquet";
+      case pq::Codec::kGzip: return ".gz.parquet";
+      case pq::Codec::kZstd: return ".zstd.parquet";
+      case pq::Codec::kUncompressed: break;
+    }
+    return ".parquet";
+  }
+
+  Status Begin(std::string* out) override {
+    out_ = out;
+    writer_.reset();
+    sink_.reset();
+    schema_.reset();
+    records_ = 0;
+    return Status::Ok();
+  }
+
+  Status Append(const format::SinkRecord& record, const format::ParsedValue& value) override {
+    if (!value.schema || value.schema->type != ConnectType::kStruct) {
+      return Status::Unsupported(fmt::format(
+          "{}: ParquetFormat needs values with a struct schema (JsonConverter with "
+          "value.converter.schemas.enable=true), as Kafka Connect's does",
+          format::RecordPosition(record)));
+    }
+    if (writer_ == nullptr) {
+      if (Status s = Open(value); !s.ok()) return s.WithContext(format::RecordPosition(record));
+    } else if (RequiresNewObject(value)) {
+      return Status::FailedPrecondition("the record's schema differs from the object's");
+    }
+    // Check first, then append: a row must never be left half built.
+    if (Status s = WriteStruct<true>(root_.children, value.payload); !s.ok()) {
+      return s.WithContext(format::RecordPosition(record));
+    }
+    (void)WriteStruct<false>(root_.children, value.payload);
+    if (Status s = writer_->EndRow(); !s.ok()) return s.WithContext(format::RecordPosition(record));
+    ++records_;
+    return Status::Ok();
+  }
+
+  Status Finish() override {
+    if (writer_ == nullptr) return Status::Ok();
+    auto stats = writer_->Finish();
+    if (!stats) return stats.error();
+    return Status::Ok();
+  }
+
+  bool RequiresNewObject(const format::ParsedValue& value) const override {
+    if (records_ == 0 || !schema_) return false;
+    if (value.schema.get() == schema_.get()) return false;
+    return !value.schema || !format::SameSchema(*value.schema, *schema_);
+  }
+
+  uint64_t record_count() const override { return records_; }
+  uint64_t EstimatedObjectBytes() const override {
+    if (writer_ == nullptr) return 0;
+    return static_cast<uint64_t>(writer_->bytes_written() + writer_->BufferedBytes());
+  }
+  uint64_t BufferedBytes() const override {
+    return writer_ == nullptr ? 0 : static_cast<uint64_t>(writer_->MemoryBytes());
+  }
+
+ private:
+  Status Open(const format::ParsedValue& value) {
+    pq::ParquetSchema schema;
+    root_ = FieldPlan{};
+    root_.conv = Conv::kGroup;
+    root_.children.resize(value.schema->fields.size());
+    for (size_t i = 0; i < value.schema->fields.size(); ++i) {
+      const auto& f = value.schema->fields[i];
+      if (Status s = AddField(schema, pq::ParquetSchema::kRoot, f.name, f.schema, &root_.children[i]);
+          !s.ok()) {
+        return s;
+      }
+    }
+    if (Status s = schema.Finalize(); !s.ok()) return s;
+    for (auto& c : root_.children) Number(schema, &c);
+    sink_ = std::make_unique<pq::AppendToStringSink>(out_);
+    auto w = pq::ParquetWriter::Open(sink_.get(), options_.writer);
+    if (!w) return w.error();
+    writer_ = std::move(*w);
+    if (Status s = writer_->Begin(schema); !s.ok()) return s;
+    schema_ = value.schema;
+    return Status::Ok();
+  }
+
+  template <bool kDry>
+  Status WriteStruct(const std::vector<FieldPlan>& fields, JsonView obj) {
+    for (const FieldPlan& f : fields) {
+      if (Status s = WriteField<kDry>(f, obj.Get(f.name)); !s.ok()) return s;
+    }
+    return Status::Ok();
+  }
+
+  template <bool kDry>
+  Status WriteField(const FieldPlan& f, JsonView v) {
+    if (v.is_null()) {
+      if (!f.optional) return Status::Corruption(fmt::format("required field '{}' is null", f.name));
+      if constexpr (!kDry) {
+        if (f.conv == Conv::kGroup) {
+          writer_->AppendNullGroup(f.node);
+        } else {
+          writer_->AppendNull(f.leaf);
+        }
+      }
+      return Status::Ok();
+    }
+    auto bad = [&](std::string_view want) {
+      return Status::Corruption(fmt::format("field '{}': expected {}", f.name, want));
+    };
+    switch (f.conv) {
+      case Conv::kGroup:
+        if (!v.is_object()) return bad("an object");
+        return WriteStruct<kDry>(f.children, v);
+      case Conv::kBool:
+        if (!v.is_bool()) return bad("a boolean");
+        if constexpr (!kDry) writer_->AppendBool(f.leaf, v.bool_value());
+        return Status::Ok();
+      case Conv::kInt32: {
+        auto i = v.AsInt64();
+        if (!i || *i < INT32_MIN || *i > INT32_MAX) return bad("a 32-bit integer");
+        if constexpr (!kDry) writer_->AppendInt32(f.leaf, static_cast<int32_t>(*i));
+        return Status::Ok();
+      }
+      case Conv::kInt64: {
+        auto i = v.AsInt64();
+        if (!i) return bad("a 64-bit integer");
+        if constexpr (!kDry) writer_->AppendInt64(f.leaf, *i);
+        return Status::Ok();
+      }
+      case Conv::kFloat:
+      case Conv::kDouble: {
+        std::optional<double> d = v.AsDouble();
+        if (!d && v.is_string()) {  // JsonConverter writes NaN / Infinity as strings
+          if (v.text() == "NaN") d = std::numeric_limits<double>::quiet_NaN();
+          if (v.text() == "Infinity") d = std::numeric_limits<double>::infinity();
+          if (v.text() == "-Infinity") d = -std::numeric_limits<double>::infinity();
+        }
+        if (!d) return bad("a number");
+        if constexpr (!kDry) {
+          if (f.conv == Conv::kFloat) {
+            writer_->AppendFloat(f.leaf, static_cast<float>(*d));
+          } else {
+            writer_->AppendDouble(f.leaf, *d);
+          }
+        }
+        return Status::Ok();
+      }
+      case Conv::kString:
+        if (v.is_string()) {
+          if constexpr (!kDry) writer_->AppendBytes(f.leaf, v.text());
+        } else if constexpr (!kDry) {
+          scratch_.clear();
+          format::AppendCompactJson(v, &scratch_);
+          writer_->AppendBytes(f.leaf, scratch_);
+        }
+        return Status::Ok();
+      case Conv::kJsonText:
+        if constexpr (!kDry) {
+          scratch_.clear();
+          format::AppendCompactJson(v, &scratch_);
+          writer_->AppendBytes(f.leaf, scratch_);
+        }
+        return Status::Ok();
+      case Conv::kBytes: {
+        if (!v.is_string()) return bad("base64 text");
+        auto bytes = format::DecodeBase64(v.text());
+        if (!bytes) return bad("base64 text");
+        if constexpr (!kDry) writer_->AppendBytes(f.leaf, *bytes);
+        return Status::Ok();
+      }
+      case Conv::kDecimal:
+      case Conv::kDecimalText: {
+        std::optional<format::DecimalValue> d;
+        if (v.is_string()) {
+          auto bytes = format::DecodeBase64(v.text());
+          if (!bytes) return bad("a decimal (base64 unscaled bytes)");
+          d = format::DecimalFromTwosComplement(*bytes, f.scale);
+        } else if (v.is_number()) {
+          d = format::DecimalFromNumberText(v.text());
+        }
+        if (!d) return bad("a decimal");
+        if constexpr (!kDry) {
+          std::string text = format::DecimalPlainText(*d);
+          if (f.conv == Conv::kDecimalText) {
+            writer_->AppendBytes(f.leaf, text);
+          } else {
+            return writer_->AppendDecimalText(f.leaf, text);
+          }
+        }
+        return Status::Ok();
+      }
+    }
+    return Status::Internal("unknown conversion");
+  }
+
+  SinkParquetOptions options_;
+  std::string* out_ = nullptr;
+  std::unique_ptr<pq::AppendToStringSink> sink_;
+  std::unique_ptr<pq::ParquetWriter> writer_;
+  std::shared_ptr<const ConnectSchema> schema_;
+  FieldPlan root_;
+  std::string scratch_;
+  uint64_t records_ = 0;
+};
+
+}  // namespace
+
+Result<SinkParquetOptions> SinkParquetOptions::FromConfig(const config::ConnectorConfig& config,
+                                                          uint64_t memory_budget_bytes) {
+  SinkParquetOptions o;
+  std::string codec = config.Has("parquet.codec") ? config.GetString("parquet.codec") : "snappy";
+  auto c = pq::ParseCodec(codec);
+  if (!c) {
+    return Error(Status::Unsupported(
+        fmt::format("parquet.codec={} is not supported by Tributary's Parquet writer; use "
+                    "snappy, zstd, gzip or none",
+                    codec)));
+  }
+  o.writer.codec = *c;
+  // Row groups stream into the object buffer (which the budget can spill); what stays in
+  // the writer is one row group per open object, so keep it a fraction of the budget.
+  int64_t rg = static_cast<int64_t>(memory_budget_bytes / 8);
+  o.writer.row_group_size = std::clamp<int64_t>(rg, 1 << 20, 128LL << 20);
+  o.writer.page_size = 256 << 10;
+  o.writer.dictionary_page_size_limit = 256 << 10;
+  return o;
+}
+
+std::unique_ptr<format::FormatWriter> MakeSinkParquetFormat(const SinkParquetOptions& options) {
+  return std::make_unique<SinkParquetFormat>(options);
+}
+
+}  // namespace tributary::connectors

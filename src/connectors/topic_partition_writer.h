@@ -1,0 +1,131 @@
+// TopicPartitionWriter: the S3 sink's work for one assigned Kafka partition, as
+// Confluent's TopicPartitionWriter does it (formats.md 3.4), made deterministic.
+//
+// Records arrive in offset order. Each goes to the open object of its encoded partition
+// (one object per encoded partition, named after its first record's offset). The
+// RotationPolicy decides when the whole open set is committed ("rotation": every open
+// object finished and uploaded, then the committable offset moves past them). Every
+// rotation is a function of the records alone (flush.size, record-time intervals and
+// schedules, schema changes, the byte cap) or of a cut recorded durably before it was made
+// (the wall-clock schedule, see CheckWallclock), so reading the same offsets again after
+// a crash or a rebalance writes the same objects, byte for byte, under the same names,
+// and overwrites what an earlier run already uploaded: exactly-once files.
+//
+// Uploads that fail after the store's own retries are retried every
+// `upload_retry_backoff` until they succeed or the task is stopped (an S3 outage blocks
+// the sink; nothing is lost or skipped).
+//
+// Ownership: owns its open objects; borrows the SinkContext (which must outlive it).
+// Threading: the sink task's thread only.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <stop_token>
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+#include "connectors/file_builder.h"
+#include "connectors/sink_offsets.h"
+#include "connectors/sink_options.h"
+#include "format/record_value.h"
+#include "format/sink_record.h"
+#include "lake/layout/partitioner.h"
+#include "lake/layout/rotation_policy.h"
+#include "lake/store/object_store.h"
+
+namespace tributary::connectors {
+
+// What the writers of one task share (owned by the task).
+struct SinkContext {
+  const SinkOptions* options = nullptr;
+  lake::ObjectStore* store = nullptr;
+  const lake::Partitioner* partitioner = nullptr;
+  std::stop_token stop;
+};
+
+struct WriterStats {
+  uint64_t records = 0;        // records written into objects
+  uint64_t skipped = 0;        // records skipped (ignored nulls, dead-lettered)
+  uint64_t objects = 0;        // objects uploaded (keys objects included)
+  uint64_t bytes = 0;          // bytes uploaded
+  uint64_t rotations = 0;
+  uint64_t upload_retries = 0;
+  uint64_t spills = 0;
+};
+
+// The result of Write(): ok, or an error that is the record's fault (it cannot be
+// partitioned or encoded: errors.tolerance may skip it), or any other error (stop).
+struct WriteResult {
+  Status status;
+  bool record_fault = false;
+  bool ok() const { return status.ok(); }
+};
+
+class TopicPartitionWriter {
+ public:
+  TopicPartitionWriter(const SinkContext& context, std::string topic, int32_t partition);
+  ~TopicPartitionWriter();
+
+  // Reads the cuts recorded by earlier runs (only with rotate.schedule.interval.ms) for
+  // records at or after `first_offset` and deletes the spent ones. Call before the first
+  // Write (the task calls it with the first record's offset).
+  Status LoadRecordedCuts(int64_t first_offset);
+  bool cuts_loaded() const { return cuts_loaded_; }
+
+  // Writes one record whose value was parsed (tombstones reach here only with
+  // behavior.on.null.values=write); `key` is the parsed key when keys are stored.
+  WriteResult Write(const format::SinkRecord& record, const format::ParsedValue& value,
+                    const format::ParsedValue* key, int64_t now_ms);
+  // A record consumed but not written.
+  void Skip(int64_t offset);
+
+  // Confluent's scheduled rotation on the wall clock (rotate.schedule.interval.ms) when it
+  // is due: records the cut (a small marker object) and then commits the open objects.
+  Status CheckWallclock(int64_t now_ms);
+  // Commits the open objects now (tests; not used by the task, whose cuts are
+  // deterministic).
+  Status CommitOpen(lake::RotateReason reason);
+  // Drops the open objects (revoke, stop): they are re-read later from the committable
+  // offset.
+  void Drop();
+
+  PartitionProgress& progress() { return progress_; }
+  const PartitionProgress& progress() const { return progress_; }
+  uint64_t MemoryBytes() const;
+  // Spills the open object holding the most buffered bytes; returns the bytes freed.
+  Result<uint64_t> SpillLargest();
+  size_t open_objects() const { return files_.size(); }
+  const WriterStats& stats() const { return stats_; }
+  const std::string& topic() const { return topic_; }
+  int32_t partition() const { return partition_; }
+
+  // The folder of the cut markers: [topics.dir/]<topic>/_tributary_cuts/partition=<p>/
+  // ('_'-prefixed folders are skipped by Hive, Spark, Athena, DuckDB hive partitioning).
+  static std::string CutMarkerPrefix(const lake::ObjectNameOptions& names, std::string_view topic,
+                                     int32_t partition);
+
+ private:
+  struct OpenObject {
+    std::unique_ptr<FileBuilder> value;  // null for a set of tombstones (keys only)
+    std::unique_ptr<FileBuilder> keys;   // with store.kafka.keys
+  };
+  Status CommitFiles(lake::RotateReason reason);
+  Status UploadWithRetry(FileBuilder& builder);
+  Status PutWithRetry(const std::string& key, const std::string& bytes);
+  uint64_t OpenObjectBytes() const;
+
+  SinkContext context_;
+  std::string topic_;
+  int32_t partition_;
+  lake::RotationPolicy policy_;
+  std::map<std::string, OpenObject> files_;  // by encoded partition
+  PartitionProgress progress_;
+  WriterStats stats_;
+  bool cuts_loaded_ = false;
+};
+
+}  // namespace tributary::connectors
