@@ -3,14 +3,12 @@
 # `tributary`, starts local MariaDB, Kafka and S3 (scripts/services.sh), loads the example
 # `inventory` database, and runs the connectors of examples/local/.
 #
-# What works at this point of the project, honestly:
-#   - the services, the example database and its row binlog;
-#   - the binlog reader: `tributary binlog --host` streams the example database's
-#     changes from MariaDB as a replica and decodes every row;
-#   - `tributary run` loading and validating the connector files and saying what it
-#     would start (--dry-run);
-#   - NOT yet: the MySQL source and the S3 sink themselves (they land with the binlog
-#     reader, source connector and S3 sink work); this script says so when it gets there.
+# What it shows, step by step: the services and the example database; the binlog reader
+# decoding the live server's changes; the MySQL source connector (examples/local/
+# mysql_connector.json) streaming new changes into Kafka as Debezium events; the S3 sink
+# (examples/local/sink_connector_cdc.json) writing them to the local MinIO bucket in the
+# Kafka Connect S3 sink's layout. Not yet: the initial data snapshot (issue 6): rows that
+# exist before the source first starts are not sent, only changes made after.
 # The services keep running afterwards: `scripts/services.sh stop` stops them.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -19,21 +17,21 @@ BUILD="${TRIBUTARY_BUILD_DIR:-$ROOT/build}"
 
 step() { printf '\n== %s\n' "$*"; }
 
-step "1/6 dependencies"
+step "1/8 dependencies"
 scripts/install-deps.sh
 
-step "2/6 build"
+step "2/8 build"
 [ -f "$BUILD/rel/build.ninja" ] || cmake -S . -B "$BUILD/rel" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$BUILD/rel" --target tributary
 TRIBUTARY="$BUILD/rel/src/cli/tributary"
 "$TRIBUTARY" version
 
-step "3/6 services"
+step "3/8 services"
 scripts/services.sh start
 # shellcheck disable=SC1091
 source "$BUILD/services/env.sh"
 
-step "4/6 example database"
+step "4/8 example database"
 SQL=(mariadb --no-defaults -h "$TRIBUTARY_MARIADB_HOST" -P "$TRIBUTARY_MARIADB_PORT" -uadmin -p"$TRIBUTARY_ADMIN_PASSWORD")
 START=$("${SQL[@]}" -N -e "SHOW MASTER STATUS" | awk '{print $1 ":" $2}')
 mariadb --no-defaults -h "$TRIBUTARY_MARIADB_HOST" -P "$TRIBUTARY_MARIADB_PORT" -uadmin \
@@ -49,7 +47,7 @@ mariadb --no-defaults -h "$TRIBUTARY_MARIADB_HOST" -P "$TRIBUTARY_MARIADB_PORT" 
     SELECT COUNT(*) AS orders FROM inventory.orders;
     SHOW MASTER STATUS;"
 
-step "5/6 the binlog reader: changes since $START, decoded from the live server"
+step "5/8 the binlog reader: changes since $START, decoded from the live server"
 MYSQL_PWD="$TRIBUTARY_CDC_PASSWORD" "$TRIBUTARY" binlog --host "$TRIBUTARY_MARIADB_HOST" \
   --port "$TRIBUTARY_MARIADB_PORT" --user cdc --server-id 4242 --from "$START" |
   python3 -c '
@@ -61,18 +59,101 @@ for line in sys.stdin:
             print("%-15s %s.%s gtid %s: %s" % (e["type"], e["database"], e["table"], e.get("gtid"), json.dumps(r)))
 '
 
-step "6/6 connectors (examples/local/mysql_connector.json, examples/local/sink_connector_cdc.json)"
+step "6/8 connector files (examples/local/)"
 "$TRIBUTARY" run --dry-run examples/local/mysql_connector.json examples/local/sink_connector_cdc.json
+
+step "7/8 source connector: MariaDB -> Kafka"
+LOGS="$BUILD/quickstart"
+mkdir -p "$LOGS"
+SOURCE_PID="" SINK_PID=""
+stop_connectors() {
+  for pid in $SINK_PID $SOURCE_PID; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in $SINK_PID $SOURCE_PID; do wait "$pid" 2>/dev/null || true; done
+}
+trap stop_connectors EXIT
+"$TRIBUTARY" run examples/local/mysql_connector.json >"$LOGS/source.log" 2>&1 &
+SOURCE_PID=$!
+for _ in $(seq 120); do
+  grep -q "streaming MariaDB" "$LOGS/source.log" && break
+  kill -0 "$SOURCE_PID" 2>/dev/null || { cat "$LOGS/source.log"; exit 1; }
+  sleep 0.5
+done
+grep -q "streaming MariaDB" "$LOGS/source.log" || { cat "$LOGS/source.log"; exit 1; }
+echo "source: $(grep -m1 'streaming MariaDB' "$LOGS/source.log" | sed 's/^[^ ]* info //')"
+STAMP=$(date +%s)
+"${SQL[@]}" -e "INSERT INTO inventory.orders (order_date, purchaser, quantity, amount)
+                VALUES (CURRENT_DATE, 1001, 2, 19.99), (CURRENT_DATE, 1002, 3, 7.50),
+                       (CURRENT_DATE, 1003, 1, 120.00);
+                UPDATE inventory.customers SET email = CONCAT('qs', id, '-$STAMP@acme.com')
+                WHERE id IN (1001, 1002, 1003);"
+echo "made 3 inserts into inventory.orders and 3 updates of inventory.customers"
+VENV=$(scripts/python-env.sh)
+"$VENV/bin/python" - "$STAMP" <<'PY'
+import json, sys, time
+from confluent_kafka import Consumer
+stamp = sys.argv[1]
+c = Consumer({"bootstrap.servers": "127.0.0.1:9092", "group.id": f"quickstart-{stamp}",
+              "auto.offset.reset": "earliest", "enable.auto.commit": False})
+want = {"tributary.inventory.orders": 3, "tributary.inventory.customers": 3}
+deadline = time.time() + 60
+while time.time() < deadline:
+    if all(t in c.list_topics(timeout=5).topics for t in want):
+        break
+    time.sleep(0.5)
+c.subscribe(list(want))
+seen = {t: [] for t in want}
+while time.time() < deadline and any(len([e for e in seen[t] if stamp in json.dumps(e) or t.endswith("orders")]) < n for t, n in want.items()):
+    m = c.poll(0.5)
+    if m is None or m.error() or m.value() is None:
+        continue
+    seen[m.topic()].append(json.loads(m.value())["payload"])
+for t, events in seen.items():
+    for e in events[-3:]:
+        row = e["after"] or e["before"]
+        print(f"kafka {t} op={e['op']} source.pos={e['source']['file']}:{e['source']['pos']} row={json.dumps(row)}")
+c.close()
+PY
+
+step "8/8 S3 sink: Kafka -> s3://tributary-lake (MinIO)"
+"$TRIBUTARY" run examples/local/sink_connector_cdc.json >"$LOGS/sink.log" 2>&1 &
+SINK_PID=$!
+"$VENV/bin/python" - "$STAMP" <<'PY'
+import sys, time
+import boto3
+s3 = boto3.client("s3", endpoint_url="http://127.0.0.1:9000", aws_access_key_id="tributary",
+                  aws_secret_access_key="tributary-secret", region_name="us-east-1")
+stamp = sys.argv[1]
+deadline = time.time() + 90
+found = {}
+while time.time() < deadline and len(found) < 2:
+    for table in ("orders", "customers"):
+        prefix = f"topics/tributary.inventory.{table}/"
+        for o in s3.list_objects_v2(Bucket="tributary-lake", Prefix=prefix).get("Contents", []):
+            body = s3.get_object(Bucket="tributary-lake", Key=o["Key"])["Body"].read().decode()
+            if table == "customers" and stamp not in body:
+                continue
+            if table == "orders" and o["LastModified"].timestamp() < int(stamp) - 5:
+                continue
+            found[table] = (o["Key"], body)
+    time.sleep(1)
+for table, (key, body) in sorted(found.items()):
+    lines = body.splitlines()
+    print(f"s3://tributary-lake/{key}: {len(lines)} records, e.g. {lines[-1][:160]}")
+if len(found) < 2:
+    sys.exit("the sink wrote no objects for this run's changes within 90 s (see build/quickstart/sink.log)")
+PY
+stop_connectors
+trap - EXIT
 cat <<MSG
 
-Status: the services run, the binlog reader decodes the server's changes (above), and the
-connector files are valid; but this build does not publish to Kafka or S3 yet: the MySQL
-source and the S3 sink are the next pieces of work (see README, "Status"). Nothing was
-written to Kafka or S3 by Tributary. Try: MYSQL_PWD=cdc $BUILD/rel/src/cli/tributary binlog
---host 127.0.0.1 --user cdc --server-id 4242 --follow
-
-Look around:
+Done: changes made in MariaDB went through Tributary's source connector into Kafka as
+Debezium events and through its S3 sink into MinIO as JSON objects in the Kafka Connect S3
+sink's layout (objects are committed every 3 records per topic partition: flush.size in
+examples/local/sink_connector_cdc.json). Logs: $LOGS/source.log, $LOGS/sink.log. Both
+connectors stopped; run them again to resume where they left off:
   source $BUILD/services/env.sh
+  $TRIBUTARY run examples/local/mysql_connector.json examples/local/sink_connector_cdc.json
+Look around:
   mariadb --no-defaults -h127.0.0.1 -uadmin -padmin inventory     # change some rows
   scripts/kafka topics                                             # Kafka topics
   scripts/services.sh status | stop

@@ -1,4 +1,12 @@
 #include <fmt/format.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cstdio>
 
 #include <memory>
 #include <string>
@@ -14,6 +22,67 @@
 
 namespace tributary::cli {
 namespace {
+
+// Runs one connector in this process until it fails or SIGINT/SIGTERM stops it.
+int RunOne(const config::ConnectorConfig& c) {
+  switch (c.kind) {
+    case config::ConnectorKind::kMySqlSource: return connectors::RunMySqlSourceConnector(c);
+    case config::ConnectorKind::kS3Sink: return connectors::RunS3SinkConnector(c);
+    default: break;
+  }
+  fmt::print(stderr, "tributary: error: connector '{}' is of a kind this build cannot run\n", c.name);
+  return kExitUsage;
+}
+
+std::atomic<bool> g_stop_children{false};
+void OnStopSignal(int) { g_stop_children = true; }
+
+// Several connectors (e.g. the source and the sink of one pipeline): one child process
+// each, so they fail and restart independently; SIGINT/SIGTERM are passed on to every
+// child and the worst exit code is returned.
+int RunSeveral(const std::vector<config::ConnectorConfig>& all) {
+  std::fflush(stdout);
+  std::fflush(stderr);
+  std::vector<pid_t> children;
+  for (const auto& c : all) {
+    pid_t pid = ::fork();
+    if (pid < 0) {
+      fmt::print(stderr, "tributary: error: cannot start a process for connector '{}'\n", c.name);
+      for (pid_t p : children) ::kill(p, SIGTERM);
+      break;
+    }
+    if (pid == 0) ::_exit(RunOne(c));
+    children.push_back(pid);
+  }
+  struct sigaction sa {};
+  sa.sa_handler = OnStopSignal;
+  ::sigaction(SIGINT, &sa, nullptr);
+  ::sigaction(SIGTERM, &sa, nullptr);
+  int worst = children.size() == all.size() ? kExitOk : kExitRuntime;
+  size_t running = children.size();
+  bool forwarded = false;
+  while (running > 0) {
+    int status = 0;
+    pid_t done = ::waitpid(-1, &status, 0);
+    if (done < 0) {
+      if (errno != EINTR) break;
+      if (g_stop_children && !forwarded) {
+        for (pid_t p : children) ::kill(p, SIGTERM);
+        forwarded = true;
+      }
+      continue;
+    }
+    --running;
+    int code = WIFEXITED(status) ? WEXITSTATUS(status) : kExitRuntime;
+    worst = std::max(worst, code);
+    if (code != kExitOk && !forwarded) {
+      // One connector failed: stop the others too, as one pipeline.
+      for (pid_t p : children) ::kill(p, SIGTERM);
+      forwarded = true;
+    }
+  }
+  return worst;
+}
 
 struct RunArgs {
   std::vector<std::string> files;
@@ -61,19 +130,8 @@ int Run(const RunArgs& args) {
                connectors.size() == 1 ? "" : "s");
     return kExitOk;
   }
-  // One MySQL source runs in this process (docs/source-connector.md).
-  if (connectors.size() == 1 && connectors[0].kind == config::ConnectorKind::kMySqlSource) {
-    return connectors::RunMySqlSourceConnector(connectors[0]);
-  }
-  // One S3 sink runs in this process (docs/sink-connector.md).
-  if (connectors.size() == 1 && connectors[0].kind == config::ConnectorKind::kS3Sink) {
-    return connectors::RunS3SinkConnector(connectors[0]);
-  }
-  // The connectors are wired in by later work (see README "Status").
-  fmt::print(stderr,
-             "tributary: error: this build validates configurations only; the connector "
-             "runtime is not built in yet (use --dry-run to check files)\n");
-  return kExitRuntime;
+  if (connectors.size() == 1) return RunOne(connectors[0]);
+  return RunSeveral(connectors);
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
 """The `tributary` binary as a user meets it: subcommands, exit codes, config files."""
 
 import json
+import os
+import subprocess
 
 from conftest import ROOT
 
@@ -86,11 +88,40 @@ def test_local_examples_are_valid(run_tributary):
     assert r.stderr == ""
 
 
-def test_run_without_dry_run_says_the_runtime_is_missing(run_tributary):
-    r = run_tributary("run", "examples/local/mysql_connector.json",
-                      env_extra={"TRIBUTARY_CDC_PASSWORD": "cdc"})
-    assert r.returncode == 1
-    assert "the connector runtime is not built in yet" in r.stderr
+def test_run_of_a_pipeline_runs_both_connectors_and_stops_on_sigterm(tributary_bin, tmp_path):
+    """`tributary run source.json sink.json`: one process per connector; SIGTERM stops both
+    cleanly (exit 0)."""
+    import json
+    import signal
+    import time
+    import uuid
+
+    tag = uuid.uuid4().hex[:8]
+    source = json.loads((ROOT / "examples/local/mysql_connector.json").read_text())
+    source["name"] = f"cli-source-{tag}"
+    source["config"].update({"topic.prefix": f"cli{tag}", "database.server.id": str(7000 + int(tag[:3], 16)),
+                             "schema.history.internal.kafka.topic": f"cli{tag}.history"})
+    sink = json.loads((ROOT / "examples/local/sink_connector_cdc.json").read_text())
+    sink["name"] = f"cli-sink-{tag}"
+    sink["config"].update({"topics": f"cli{tag}.inventory.orders", "store.url": f"file://{tmp_path}/lake"})
+    (tmp_path / "source.json").write_text(json.dumps(source))
+    (tmp_path / "sink.json").write_text(json.dumps(sink))
+    env = dict(os.environ, TRIBUTARY_CDC_PASSWORD="cdc", AWS_ACCESS_KEY_ID="k", AWS_SECRET_ACCESS_KEY="s")
+    log = open(tmp_path / "run.log", "w")
+    proc = subprocess.Popen([tributary_bin, "run", str(tmp_path / "source.json"), str(tmp_path / "sink.json")],
+                            stdout=log, stderr=subprocess.STDOUT, env=env)
+    deadline = time.time() + 60
+    text = ""
+    while time.time() < deadline:
+        text = (tmp_path / "run.log").read_text()
+        if "streaming MariaDB" in text and f"sink 'cli-sink-{tag}'" in text:
+            break
+        assert proc.poll() is None, text
+        time.sleep(0.5)
+    assert "streaming MariaDB" in text and f"sink 'cli-sink-{tag}'" in text, text
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=60) == 0, (tmp_path / "run.log").read_text()
+    log.close()
 
 
 def test_malformed_json_gives_line_and_column(run_tributary, tmp_path):
