@@ -30,15 +30,8 @@ Result<std::unique_ptr<BinlogSchema>> BinlogSchema::Create(
     };
   }
   if (conn != nullptr) {
-    o.fetch_create_table = [conn](const event::TableId& id) -> Result<std::string> {
-      auto rows = conn->Query(fmt::format("SHOW CREATE TABLE {}.{}",
-                                          mysql::SqlConnection::QuoteIdentifier(id.database),
-                                          mysql::SqlConnection::QuoteIdentifier(id.table)));
-      if (!rows) return Error(rows.error());
-      if (rows->empty() || rows->front().size() < 2 || !rows->front()[1]) {
-        return Error(Status::NotFound("SHOW CREATE TABLE returned nothing"));
-      }
-      return *rows->front()[1];
+    o.fetch_create_table = [conn](const event::TableId& id) {
+      return schema::ReadCreateTable(*conn, id);
     };
   }
   std::unique_ptr<BinlogSchema> self(new BinlogSchema(o));

@@ -416,15 +416,8 @@ Status MySqlSource::Impl::Start(std::stop_token stop) {
       cfg.GetBool("schema.history.internal.store.only.captured.tables.ddl");
   to.store_only_captured_databases_ddl =
       cfg.GetBool("schema.history.internal.store.only.captured.databases.ddl");
-  to.fetch_create_table = [this](const event::TableId& id) -> Result<std::string> {
-    auto rows = sql->Query(fmt::format("SHOW CREATE TABLE {}.{}",
-                                       mysql::SqlConnection::QuoteIdentifier(id.database),
-                                       mysql::SqlConnection::QuoteIdentifier(id.table)));
-    if (!rows) return Error(rows.error());
-    if (rows->empty() || rows->front().size() < 2 || !rows->front()[1]) {
-      return Error(Status::NotFound("SHOW CREATE TABLE returned nothing"));
-    }
-    return *rows->front()[1];
+  to.fetch_create_table = [this](const event::TableId& id) {
+    return schema::ReadCreateTable(*sql, id);
   };
   tracker = std::make_unique<schema::SchemaTracker>(std::move(to));
   encoder = std::make_unique<dbz::EventEncoder>(enc_options);

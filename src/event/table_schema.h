@@ -62,6 +62,54 @@ enum class SqlType : uint8_t {
   kInet6,     // MariaDB 10.5+ INET6
 };
 
+// Character string types: CHAR, VARCHAR, the TEXT family, ENUM and SET (they have a
+// charset and collation).
+constexpr bool IsTextType(SqlType t) {
+  switch (t) {
+    case SqlType::kChar:
+    case SqlType::kVarchar:
+    case SqlType::kTinyText:
+    case SqlType::kText:
+    case SqlType::kMediumText:
+    case SqlType::kLongText:
+    case SqlType::kEnum:
+    case SqlType::kSet:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Binary string types: BINARY, VARBINARY and the BLOB family.
+constexpr bool IsBinaryStringType(SqlType t) {
+  switch (t) {
+    case SqlType::kBinary:
+    case SqlType::kVarbinary:
+    case SqlType::kTinyBlob:
+    case SqlType::kBlob:
+    case SqlType::kMediumBlob:
+    case SqlType::kLongBlob:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Integer types, BOOLEAN included (it is TINYINT(1)).
+constexpr bool IsIntegerType(SqlType t) {
+  switch (t) {
+    case SqlType::kBoolean:
+    case SqlType::kTinyInt:
+    case SqlType::kSmallInt:
+    case SqlType::kMediumInt:
+    case SqlType::kInt:
+    case SqlType::kBigInt:
+      return true;
+    default:
+      return false;
+  }
+}
+
 struct Column {
   std::string name;
   SqlType type = SqlType::kUnknown;

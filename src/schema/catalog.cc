@@ -18,6 +18,8 @@ using event::TableSchema;
 
 namespace {
 
+using event::IsTextType;
+
 std::string Lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -66,22 +68,6 @@ const CharsetInfo* FindCharset(std::string_view cs) {
 int MbMaxLen(std::string_view cs) {
   const CharsetInfo* c = FindCharset(cs);
   return c ? c->mbmaxlen : 1;
-}
-
-bool IsTextType(SqlType t) {
-  switch (t) {
-    case SqlType::kChar:
-    case SqlType::kVarchar:
-    case SqlType::kTinyText:
-    case SqlType::kText:
-    case SqlType::kMediumText:
-    case SqlType::kLongText:
-    case SqlType::kEnum:
-    case SqlType::kSet:
-      return true;
-    default:
-      return false;
-  }
 }
 
 bool IsTextBlobFamily(SqlType t) {

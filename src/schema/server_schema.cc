@@ -13,6 +13,18 @@ bool IsSystemDatabase(std::string_view name) {
          lower == "sys";
 }
 
+Result<std::string> ReadCreateTable(mysql::SqlConnection& conn, const event::TableId& id) {
+  auto rows = conn.Query(fmt::format("SHOW CREATE TABLE {}.{}",
+                                     mysql::SqlConnection::QuoteIdentifier(id.database),
+                                     mysql::SqlConnection::QuoteIdentifier(id.table)));
+  if (!rows) return Error(rows.error());
+  if (rows->empty() || rows->front().size() < 2 || !rows->front()[1]) {
+    return Error(Status::NotFound(
+        fmt::format("SHOW CREATE TABLE `{}`.`{}` returned no statement", id.database, id.table)));
+  }
+  return std::move(*rows->front()[1]);
+}
+
 Result<ServerSchema> ReadServerSchema(
     mysql::SqlConnection& conn, const std::function<bool(const std::string& db)>& include_database,
     const std::function<bool(const event::TableId& id)>& include_table) {
@@ -46,15 +58,9 @@ Result<ServerSchema> ReadServerSchema(
       if (t.size() < 2 || !t[0] || !t[1] || *t[1] != "BASE TABLE") continue;
       event::TableId id{name, *t[0]};
       if (!include_table(id)) continue;
-      auto create = conn.Query(fmt::format("SHOW CREATE TABLE {}.{}",
-                                           SqlConnection::QuoteIdentifier(name),
-                                           SqlConnection::QuoteIdentifier(*t[0])));
+      auto create = ReadCreateTable(conn, id);
       if (!create) return Error(create.error());
-      if (create->empty() || create->front().size() < 2 || !create->front()[1]) {
-        return Error(Status::Internal(
-            fmt::format("SHOW CREATE TABLE `{}`.`{}` returned no statement", name, *t[0])));
-      }
-      db.tables.push_back({std::move(id), std::move(*create->front()[1])});
+      db.tables.push_back({std::move(id), std::move(*create)});
     }
     out.databases.push_back(std::move(db));
   }

@@ -44,6 +44,9 @@ Result<ServerSchema> ReadServerSchema(
     mysql::SqlConnection& conn, const std::function<bool(const std::string& db)>& include_database,
     const std::function<bool(const event::TableId& id)>& include_table);
 
+// The server's CREATE TABLE statement for one table (SHOW CREATE TABLE).
+Result<std::string> ReadCreateTable(mysql::SqlConnection& conn, const event::TableId& id);
+
 // True for mysql, information_schema, performance_schema and sys.
 bool IsSystemDatabase(std::string_view name);
 

@@ -23,50 +23,6 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
-bool IsInteger(SqlType t) {
-  switch (t) {
-    case SqlType::kBoolean:
-    case SqlType::kTinyInt:
-    case SqlType::kSmallInt:
-    case SqlType::kMediumInt:
-    case SqlType::kInt:
-    case SqlType::kBigInt:
-      return true;
-    default:
-      return false;
-  }
-}
-
-bool IsText(SqlType t) {
-  switch (t) {
-    case SqlType::kChar:
-    case SqlType::kVarchar:
-    case SqlType::kTinyText:
-    case SqlType::kText:
-    case SqlType::kMediumText:
-    case SqlType::kLongText:
-    case SqlType::kEnum:
-    case SqlType::kSet:
-      return true;
-    default:
-      return false;
-  }
-}
-
-bool IsBinary(SqlType t) {
-  switch (t) {
-    case SqlType::kBinary:
-    case SqlType::kVarbinary:
-    case SqlType::kTinyBlob:
-    case SqlType::kBlob:
-    case SqlType::kMediumBlob:
-    case SqlType::kLongBlob:
-      return true;
-    default:
-      return false;
-  }
-}
-
 // The binlog types a column of SQL type `t` may be logged as (the map's real type, i.e.
 // after unfolding STRING into ENUM/SET/STRING).
 struct TypeSet {
@@ -150,7 +106,7 @@ std::string ColumnLabel(size_t index, const Column& column) {
 
 // The schema's character set of a text column, or "binary" for binary string types.
 std::string SchemaCharset(const Column& c) {
-  if (IsBinary(c.type)) return "binary";
+  if (event::IsBinaryStringType(c.type)) return "binary";
   if (c.type == SqlType::kJson) return "utf8mb4";
   return Lower(c.charset == "utf8" ? "utf8mb3" : c.charset);
 }
@@ -219,12 +175,12 @@ std::vector<std::string> CompareTableMap(const mysql::TableMap& map,
       diffs.push_back(fmt::format("column {}: named `{}` in the binlog, `{}` in the schema", i + 1,
                                   mc.name, sc.name));
     }
-    if (mc.signedness_known && IsInteger(sc.type) && mc.meta.is_unsigned != sc.is_unsigned) {
+    if (mc.signedness_known && event::IsIntegerType(sc.type) && mc.meta.is_unsigned != sc.is_unsigned) {
       diffs.push_back(fmt::format("{}: {} in the binlog, {} in the schema", ColumnLabel(i, sc),
                                   mc.meta.is_unsigned ? "UNSIGNED" : "signed",
                                   sc.is_unsigned ? "UNSIGNED" : "signed"));
     }
-    if (mc.charset_known && (IsText(sc.type) || IsBinary(sc.type)) && sc.type != SqlType::kEnum &&
+    if (mc.charset_known && (event::IsTextType(sc.type) || event::IsBinaryStringType(sc.type)) && sc.type != SqlType::kEnum &&
         sc.type != SqlType::kSet) {
       std::string binlog_cs(mysql::CollationCharsetName(mc.meta.charset));
       std::string schema_cs = SchemaCharset(sc);
@@ -262,15 +218,15 @@ void CompleteTableMap(const event::TableSchema& schema, mysql::TableMap* map) {
   for (size_t i = 0; i < n; ++i) {
     TableMapColumn& mc = map->columns[i];
     const Column& sc = schema.columns[i];
-    if (!mc.signedness_known && IsInteger(sc.type)) {
+    if (!mc.signedness_known && event::IsIntegerType(sc.type)) {
       mc.meta.is_unsigned = sc.is_unsigned;
       mc.signedness_known = true;
     }
     if (!mc.charset_known) {
-      if (IsBinary(sc.type)) {
+      if (event::IsBinaryStringType(sc.type)) {
         mc.meta.charset = mysql::kBinaryCollation;
         mc.charset_known = true;
-      } else if (IsText(sc.type) || sc.type == SqlType::kJson) {
+      } else if (event::IsTextType(sc.type) || sc.type == SqlType::kJson) {
         uint16_t id = mysql::CollationIdForCharset(SchemaCharset(sc));
         if (id != 0) {
           mc.meta.charset = id;
@@ -408,7 +364,7 @@ event::TableSchema SchemaFromTableMap(const mysql::TableMap& map) {
         break;
       default: set(SqlType::kUnknown, mysql::ColumnTypeName(mc.real_type)); break;
     }
-    if ((IsText(c.type) || c.type == SqlType::kJson) && !binary) c.charset = cs;
+    if ((event::IsTextType(c.type) || c.type == SqlType::kJson) && !binary) c.charset = cs;
     s.columns.push_back(std::move(c));
   }
   for (uint32_t idx : map.primary_key) {

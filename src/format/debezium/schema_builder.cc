@@ -9,6 +9,8 @@
 namespace tributary::format::debezium {
 namespace {
 
+using event::IsTextType;
+
 using event::Column;
 using event::SqlType;
 
@@ -37,22 +39,6 @@ int DebeziumLength(const Column& c) {
   if (c.type == SqlType::kEnum) return 1;
   if (c.type == SqlType::kSet) return std::max<int>(0, static_cast<int>(c.enum_values.size()) * 2 - 1);
   return c.length ? *c.length : -1;
-}
-
-bool IsTextType(SqlType t) {
-  switch (t) {
-    case SqlType::kChar:
-    case SqlType::kVarchar:
-    case SqlType::kTinyText:
-    case SqlType::kText:
-    case SqlType::kMediumText:
-    case SqlType::kLongText:
-    case SqlType::kEnum:
-    case SqlType::kSet:
-      return true;
-    default:
-      return false;
-  }
 }
 
 std::string FallbackJson(Conversion c) {
