@@ -77,7 +77,12 @@ std::string DescribeSink(const ConnectorConfig& c) {
                      SimpleName(c.GetString("partitioner.class")));
   out += fmt::format("  commit an object every {} records per topic partition\n",
                      c.GetString("flush.size"));
-  out += fmt::format("  null values (tombstones): {}\n", c.GetString("behavior.on.null.values"));
+  if (c.IsExplicit("behavior.on.null.values")) {
+    out += fmt::format("  null values (tombstones): {}\n", c.GetString("behavior.on.null.values"));
+  } else {
+    out += "  null values (tombstones): ignore (behavior.on.null.values not set: Tributary skips "
+           "them with one warning; Confluent's sink would stop at the first)\n";
+  }
   return out;
 }
 
@@ -116,7 +121,8 @@ std::vector<config::Diagnostic> CheckPipeline(const std::vector<ConnectorConfig>
     std::string prefix = src.GetString("topic.prefix") + src.GetString("topic.delimiter");
     for (const auto& sink : all) {
       if (sink.kind != ConnectorKind::kS3Sink ||
-          sink.GetString("behavior.on.null.values") != "fail") {
+          sink.GetString("behavior.on.null.values") != "fail" ||
+          !sink.IsExplicit("behavior.on.null.values")) {
         continue;
       }
       bool reads_source = false;

@@ -33,6 +33,12 @@ TEST(ConnectorPlanTest, WarnsWhenSinkWouldStopOnTombstones) {
   auto sink = Load("sink.json", R"({"name":"sink","config":{"connector.class":"S3SinkConnector",
     "topics":"app.shop.orders","s3.bucket.name":"b","flush.size":"3",
     "format.class":"io.confluent.connect.s3.format.json.JsonFormat"}})");
+  // Key absent: Tributary ignores tombstones (warning once at run time), no trap.
+  EXPECT_TRUE(CheckPipeline({src, sink}).empty());
+  EXPECT_NE(DescribeConnector(sink).find("null values (tombstones): ignore"), std::string::npos);
+  sink = Load("sink.json", R"({"name":"sink","config":{"connector.class":"S3SinkConnector",
+    "topics":"app.shop.orders","s3.bucket.name":"b","flush.size":"3","behavior.on.null.values":"fail",
+    "format.class":"io.confluent.connect.s3.format.json.JsonFormat"}})");
   auto d = CheckPipeline({src, sink});
   ASSERT_EQ(d.size(), 1u);
   EXPECT_FALSE(d[0].error());

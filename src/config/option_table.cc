@@ -890,8 +890,9 @@ std::vector<OptionDef> BuildTable() {
        .applies = kSink,
        .group = "S3 sink: input",
        .doc = "Records with a null value (Debezium's tombstones after each delete): `fail` "
-              "stops the sink (Confluent's default), `ignore` skips them, `write` writes their "
-              "keys under `tombstone.encoded.partition`."},
+              "stops the sink, `ignore` skips them, `write` writes their keys under "
+              "`tombstone.encoded.partition`. When the key is absent Tributary ignores them "
+              "and warns once (Confluent's sink fails at the first DELETE)."},
       {.name = "tombstone.encoded.partition",
        .default_value = "tombstone",
        .applies = kSink,
@@ -936,6 +937,19 @@ std::vector<OptionDef> BuildTable() {
        .group = "S3 sink: files",
        .doc = "Commit an object once its encoded size reaches this many bytes (0: no limit). "
               "Deterministic: the cut depends only on the records (Tributary)."},
+      {.name = "tributary.sink.memory.bytes",
+       .type = T::kLong,
+       .default_value = "67108864",
+       .min = 1048576,
+       .applies = kSink,
+       .group = "S3 sink: files",
+       .doc = "Memory for open objects across all partitions; beyond it their bytes spill to "
+              "temporary files (names and contents unchanged) (Tributary)."},
+      {.name = "tributary.sink.spill.dir",
+       .default_value = "",
+       .applies = kSink,
+       .group = "S3 sink: files",
+       .doc = "Directory for spilled object bytes (default: $TMPDIR or /tmp) (Tributary)."},
       {.name = "csv.metadata.columns",
        .type = T::kList,
        .default_value = "op,source_ts_ms",

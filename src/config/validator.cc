@@ -447,8 +447,10 @@ class Validator {
                  "only used with a time-based partitioner (as in Confluent's sink); ignored");
     }
     if (config_.GetString("s3.compression.type") == "gzip" &&
-        SimpleName(config_.GetString("format.class")) != "JsonFormat") {
-      AddError(Written("s3.compression.type"), "gzip applies to JsonFormat only");
+        SimpleName(config_.GetString("format.class")) == "ParquetFormat") {
+      AddError(Written("s3.compression.type"),
+               "gzip applies to JsonFormat and CsvFormat; Parquet compresses its pages "
+               "(parquet.codec)");
     }
     if (config_.GetString("behavior.on.null.values") == "write" &&
         !config_.GetBool("store.kafka.keys")) {

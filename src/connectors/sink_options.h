@@ -61,7 +61,7 @@ struct SinkOptions {
   // Bytes of encoded object content held in memory across all open objects of the
   // task; above it the largest buffers are spilled to temporary files in `spill_dir`
   // (content and names do not change). `tributary.sink.memory.bytes`.
-  uint64_t memory_budget_bytes = 96ull << 20;
+  uint64_t memory_budget_bytes = 64ull << 20;
   std::string spill_dir;  // empty: $TMPDIR or /tmp (`tributary.sink.spill.dir`)
   // How often offsets are committed while records flow (also at rotation bursts'
   // end, on revoke and on stop).
