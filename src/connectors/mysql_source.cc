@@ -107,6 +107,7 @@ struct MySqlSource::Impl {
   dbz::ColumnFilters filters;
   SkippedOperations skipped;
   std::string snapshot_mode;
+  bool recovery_mode = false;  // snapshot.mode=recovery / schema_only_recovery
   std::string locking_mode;
   bool include_schema_changes = true;
   bool exactly_once = false;
@@ -181,6 +182,7 @@ struct MySqlSource::Impl {
   Status Start(std::stop_token stop);
   Status ConnectKafka(std::stop_token stop);
   Status Bootstrap(std::stop_token stop);
+  Status RebuildHistory(const SourceOffset& offset, std::stop_token stop);
   Status Stream(std::stop_token stop);
   Status StreamOnce(std::stop_token stop, bool* progressed);
   Status HandleEvent(const mysql::DecodedEvent& e, const BinlogEventPlace& at,
@@ -254,12 +256,7 @@ Status MySqlSource::Impl::Configure() {
   skipped = *sk;
   snapshot_mode = cfg.GetString("snapshot.mode");
   locking_mode = cfg.GetString("snapshot.locking.mode");
-  if (snapshot_mode == "recovery" || snapshot_mode == "schema_only_recovery") {
-    return Status::Unsupported(fmt::format(
-        "snapshot.mode={}: rebuilding the schema history is not built yet (issue 6); use "
-        "no_data with a new history topic, or initial",
-        snapshot_mode));
-  }
+  recovery_mode = snapshot_mode == "recovery" || snapshot_mode == "schema_only_recovery";
   include_schema_changes = cfg.GetBool("include.schema.changes");
   exactly_once = cfg.GetString("exactly.once.support") == "required";
   tolerate_errors = cfg.GetString("errors.tolerance") == "all";
@@ -426,18 +423,23 @@ Status MySqlSource::Impl::Start(std::stop_token stop) {
   if (offset) {
     auto exists = history->Exists();
     if (!exists) return exists.error();
-    if (!*exists) {
+    if (!*exists && recovery_mode) {
+      if (Status s = RebuildHistory(*offset, stop); !s.ok()) return s;
+    } else if (!*exists) {
       return Status::FailedPrecondition(fmt::format(
           "a source offset is stored in {} ({}) but the {} is empty: the schema of that "
-          "position is unknown. Restore the history, or delete the offset to start over",
+          "position is unknown. Restore the history, or rebuild it from the server's current "
+          "schema with snapshot.mode=recovery (right only if no DDL changed the captured "
+          "tables since that offset), or delete the offset to start over",
           offsets_where, SourceOffsetJson(*offset), history->store().Describe()));
+    } else {
+      BinlogPosition resume{offset->file, offset->pos, offset->gtids, offset->ts_sec, false};
+      auto stats = history->Recover(*tracker, resume);
+      if (!stats) return stats.error().WithContext("recovering the schema history");
+      spdlog::info("resuming at {} ({}); {}: {} of {} records replayed, {} tables known",
+                   SourceOffsetJson(*offset), offsets_where, history->store().Describe(),
+                   stats->replayed, stats->records, stats->tables);
     }
-    BinlogPosition resume{offset->file, offset->pos, offset->gtids, offset->ts_sec, false};
-    auto stats = history->Recover(*tracker, resume);
-    if (!stats) return stats.error().WithContext("recovering the schema history");
-    spdlog::info("resuming at {} ({}); {}: {} of {} records replayed, {} tables known",
-                 SourceOffsetJson(*offset), offsets_where, history->store().Describe(),
-                 stats->replayed, stats->records, stats->tables);
     stored = offset;
     committed = offset;
     cursor = OffsetCursor(*offset);
@@ -454,6 +456,39 @@ Status MySqlSource::Impl::Start(std::stop_token stop) {
         history->store().Describe(), name, server, offsets_where));
   }
   return Bootstrap(stop);
+}
+
+// snapshot.mode=recovery with an offset and an empty history: the server's current schema
+// is recorded as the schema at the stored offset.
+Status MySqlSource::Impl::RebuildHistory(const SourceOffset& offset, std::stop_token stop) {
+  spdlog::warn(
+      "snapshot.mode={}: rebuilding the schema history from the server's current schema as the "
+      "schema at the stored offset {}:{}; this is right only if no DDL changed the captured "
+      "tables since then (a TABLE_MAP that disagrees will stop the connector)",
+      snapshot_mode, offset.file, offset.pos);
+  auto schema = schema::ReadServerSchema(
+      *sql, [&](const std::string& db) { return tracker->IsCapturedDatabase(db); },
+      [&](const event::TableId& id) { return tracker->IsCaptured(id); });
+  if (!schema) return schema.error().WithContext("reading the server's schema");
+  auto loaded = tracker->LoadServerSchema(*schema);
+  if (!loaded) return loaded.error();
+  BinlogPosition at{offset.file, offset.pos, offset.gtids, offset.ts_sec, true};
+  dbz::SourceInfo source;
+  source.ts_us = offset.ts_sec * 1000000;
+  source.snapshot = "true";
+  source.file = offset.file;
+  source.pos = static_cast<int64_t>(offset.pos);
+  for (const auto& rec : *loaded) {
+    if (Status s = RecordSchemaChange(rec, at, source, stop); !s.ok()) return s;
+  }
+  if (exactly_once) {
+    if (Status s = CommitKafkaTransaction(); !s.ok()) return s;
+  } else if (Status s = producer->Flush(kKafkaTimeout); !s.ok()) {
+    return s.WithContext("sending the schema-change records");
+  }
+  spdlog::info("schema history rebuilt: {} records for {} databases at {}:{}", loaded->size(),
+               schema->databases.size(), offset.file, offset.pos);
+  return Status::Ok();
 }
 
 // First start: the server's schema at a known binlog position.

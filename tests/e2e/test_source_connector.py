@@ -664,3 +664,40 @@ def test_binlog_format_statement_gets_the_documented_error(tributary_bin, tmp_pa
     err = conn.stderr()
     assert rc == 1, err
     assert "binlog_format" in err and "ROW" in err, err
+
+
+def test_lost_history_stops_and_recovery_mode_rebuilds_it(tributary_bin, tmp_path, workspace):
+    """Issue 4: offsets without a history stop with a clear message; snapshot.mode=recovery
+    rebuilds the history from the server's current schema at the stored offset."""
+    db = prefix = workspace
+    admin_sql(["CREATE TABLE t (id INT UNSIGNED PRIMARY KEY, name VARCHAR(10))"], db=db)
+    history = tmp_path / "history.jsonl"
+    cfg = source_config(db, prefix, **{
+        "schema.history.internal": "io.debezium.storage.file.history.FileSchemaHistory",
+        "schema.history.internal.file.filename": str(history),
+        "offset.storage.file.filename": str(tmp_path / "offsets.json")})
+    cfg.pop("schema.history.internal.kafka.topic")
+    name = unique("c")
+    conn = Connector(tributary_bin, tmp_path, name, cfg).start()
+    conn.wait_streaming()
+    admin_sql(["INSERT INTO t VALUES (4294967295, 'one')"], db=db)
+    read_topic(f"{prefix}.{db}.t", expect=1)
+    assert conn.stop() == 0
+    history.unlink()  # the history is lost; the offset remains
+
+    lost = Connector(tributary_bin, tmp_path, name, cfg).start()
+    assert lost.wait_exit() == 1
+    assert "but the schema history file" in lost.stderr() and "snapshot.mode=recovery" in lost.stderr()
+
+    cfg["snapshot.mode"] = "recovery"
+    admin_sql(["INSERT INTO t VALUES (2, 'two')"], db=db)  # while stopped: must arrive
+    rebuilt = Connector(tributary_bin, tmp_path, name, cfg).start()
+    rebuilt.wait_streaming()
+    assert "rebuilding the schema history" in rebuilt.stderr()
+    admin_sql(["INSERT INTO t VALUES (3, 'three')"], db=db)
+    recs, _ = read_topic(f"{prefix}.{db}.t", expect=3)
+    afters = [json.loads(r.value())["payload"]["after"] for r in recs]
+    assert afters == [{"id": 4294967295, "name": "one"}, {"id": 2, "name": "two"},
+                      {"id": 3, "name": "three"}]
+    assert rebuilt.stop() == 0
+    assert history.exists() and '"snapshot":true' in history.read_text()
