@@ -79,7 +79,7 @@ Result<std::unique_ptr<BinlogSchema>> BinlogSchema::Create(
 
 void BinlogSchema::Install(mysql::EventDecoder& decoder, const std::string* file) {
   decoder.SetTableMapHook([this, file](mysql::TableMap& map, uint64_t offset) {
-    return tracker_.OnTableMap(map, fmt::format("{}:{}", *file, offset));
+    return tracker_.OnTableMap(map, *file, offset);
   });
 }
 

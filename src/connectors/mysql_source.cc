@@ -183,6 +183,9 @@ struct MySqlSource::Impl {
   Status ConnectKafka(std::stop_token stop);
   Status Bootstrap(std::stop_token stop);
   Status RebuildHistory(const SourceOffset& offset, std::stop_token stop);
+  Result<size_t> RecordServerSchema(const schema::ServerSchema& server, const SourceOffset& at,
+                                    std::stop_token stop);
+  Status FlushSchemaChanges();
   Status Stream(std::stop_token stop);
   Status StreamOnce(std::stop_token stop, bool* progressed);
   Status HandleEvent(const mysql::DecodedEvent& e, const BinlogEventPlace& at,
@@ -470,24 +473,40 @@ Status MySqlSource::Impl::RebuildHistory(const SourceOffset& offset, std::stop_t
       *sql, [&](const std::string& db) { return tracker->IsCapturedDatabase(db); },
       [&](const event::TableId& id) { return tracker->IsCaptured(id); });
   if (!schema) return schema.error().WithContext("reading the server's schema");
-  auto loaded = tracker->LoadServerSchema(*schema);
-  if (!loaded) return loaded.error();
-  BinlogPosition at{offset.file, offset.pos, offset.gtids, offset.ts_sec, true};
+  auto records = RecordServerSchema(*schema, offset, stop);
+  if (!records) return records.error();
+  if (Status s = FlushSchemaChanges(); !s.ok()) return s;
+  spdlog::info("schema history rebuilt: {} records for {} databases at {}:{}", *records,
+               schema->databases.size(), offset.file, offset.pos);
+  return Status::Ok();
+}
+
+// Applies the server's definitions to the tracker and records them (history and
+// schema-change topic) as the schema at `at`. Returns how many records were written.
+Result<size_t> MySqlSource::Impl::RecordServerSchema(const schema::ServerSchema& server,
+                                                     const SourceOffset& at,
+                                                     std::stop_token stop) {
+  auto loaded = tracker->LoadServerSchema(server);
+  if (!loaded) return Error(loaded.error());
+  BinlogPosition position{at.file, at.pos, at.gtids, at.ts_sec, true};
   dbz::SourceInfo source;
-  source.ts_us = offset.ts_sec * 1000000;
+  source.ts_us = at.ts_sec * 1000000;
   source.snapshot = "true";
-  source.file = offset.file;
-  source.pos = static_cast<int64_t>(offset.pos);
+  source.file = at.file;
+  source.pos = static_cast<int64_t>(at.pos);
   for (const auto& rec : *loaded) {
-    if (Status s = RecordSchemaChange(rec, at, source, stop); !s.ok()) return s;
+    if (Status s = RecordSchemaChange(rec, position, source, stop); !s.ok()) return Error(s);
   }
-  if (exactly_once) {
-    if (Status s = CommitKafkaTransaction(); !s.ok()) return s;
-  } else if (Status s = producer->Flush(kKafkaTimeout); !s.ok()) {
+  return loaded->size();
+}
+
+// Makes the schema-change records sent so far durable: the Kafka transaction in
+// exactly-once mode, else a flush of the producer.
+Status MySqlSource::Impl::FlushSchemaChanges() {
+  if (exactly_once) return CommitKafkaTransaction();
+  if (Status s = producer->Flush(kKafkaTimeout); !s.ok()) {
     return s.WithContext("sending the schema-change records");
   }
-  spdlog::info("schema history rebuilt: {} records for {} databases at {}:{}", loaded->size(),
-               schema->databases.size(), offset.file, offset.pos);
   return Status::Ok();
 }
 
@@ -564,27 +583,14 @@ Status MySqlSource::Impl::Bootstrap(std::stop_token stop) {
   }
   start.ts_sec = NowMs() / 1000;
   if (server_schema) {
-    auto loaded = tracker->LoadServerSchema(*server_schema);
-    if (!loaded) return loaded.error();
-    BinlogPosition at{start.file, start.pos, start.gtids, start.ts_sec, true};
-    dbz::SourceInfo source;
-    source.ts_us = start.ts_sec * 1000000;
-    source.snapshot = "true";
-    source.file = start.file;
-    source.pos = static_cast<int64_t>(start.pos);
-    for (const auto& rec : *loaded) {
-      if (Status s = RecordSchemaChange(rec, at, source, stop); !s.ok()) return s;
-    }
+    auto records = RecordServerSchema(*server_schema, start, stop);
+    if (!records) return records.error();
     spdlog::info("schema of {} databases read at {}:{}; streaming from there",
                  server_schema->databases.size(), start.file, start.pos);
   }
   cursor = OffsetCursor(start);
   if (mariadb) maria_gtids = ParseMariaGtidPos(start.gtids);
-  if (exactly_once) {
-    if (Status s = CommitKafkaTransaction(); !s.ok()) return s;  // the schema-change records
-  } else if (Status s = producer->Flush(kKafkaTimeout); !s.ok()) {
-    return s.WithContext("sending the schema-change records");
-  }
+  if (Status s = FlushSchemaChanges(); !s.ok()) return s;
   return StoreOffsetNow(start);
 }
 
@@ -1010,7 +1016,7 @@ Status MySqlSource::Impl::StreamOnce(std::stop_token stop, bool* progressed) {
   txn_begun = false;
   tx = TxMeta{};
   stream.decoder().SetTableMapHook([this](mysql::TableMap& map, uint64_t offset) {
-    return tracker->OnTableMap(map, fmt::format("{}:{}", file, offset));
+    return tracker->OnTableMap(map, file, offset);
   });
   while (!stop.stop_requested()) {
     auto batch = stream.Next();

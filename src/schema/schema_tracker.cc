@@ -229,7 +229,8 @@ Result<std::optional<SchemaChangeRecord>> SchemaTracker::OnQuery(std::string_vie
   return std::optional<SchemaChangeRecord>(std::move(record));
 }
 
-Status SchemaTracker::OnTableMap(mysql::TableMap& map, std::string_view position) {
+Status SchemaTracker::OnTableMap(mysql::TableMap& map, std::string_view file, uint64_t offset) {
+  auto position = [&] { return fmt::format("{}:{}", file, offset); };
   event::TableId id{map.database, map.table};
   skipped_table_ids_.erase(map.table_id);
   if (!IsCaptured(id)) return Status::Ok();
@@ -242,7 +243,7 @@ Status SchemaTracker::OnTableMap(mysql::TableMap& map, std::string_view position
       Invalidate(id);
       spdlog::info("{}: no schema history for {}; its schema was built from the binlog's table "
                    "metadata (binlog_row_metadata=FULL)",
-                   position, TableName(id));
+                   position(), TableName(id));
       TableChange change;
       change.type = TableChange::Type::kCreate;
       change.id = id;
@@ -269,15 +270,15 @@ Status SchemaTracker::OnTableMap(mysql::TableMap& map, std::string_view position
       return Status::FailedPrecondition(fmt::format(
           "{}: {} (inconsistent.schema.handling.mode=fail; `warn` decodes with the binlog's "
           "metadata only, `skip` drops the table's rows)",
-          position, problem));
+          position(), problem));
     case InconsistentSchemaMode::kWarn:
-      if (warned_.insert(id).second) spdlog::warn("{}: {}; going on as configured (warn)", position, problem);
+      if (warned_.insert(id).second) spdlog::warn("{}: {}; going on as configured (warn)", position(), problem);
       if (schema != nullptr && schema->columns.size() == map.columns.size()) {
         CompleteTableMap(*schema, &map);
       }
       return Status::Ok();
     case InconsistentSchemaMode::kSkip:
-      spdlog::warn("{}: {}; skipping the rows of this table map as configured (skip)", position,
+      spdlog::warn("{}: {}; skipping the rows of this table map as configured (skip)", position(),
                    problem);
       skipped_table_ids_.insert(map.table_id);
       return Status::Ok();

@@ -91,8 +91,10 @@ class SchemaTracker {
                                                     std::string_view position);
 
   // The TABLE_MAP hook: checks `map` against the tracked schema and completes it.
-  // Errors (mode fail): kFailedPrecondition naming table, position and differences.
-  Status OnTableMap(mysql::TableMap& map, std::string_view position);
+  // `file` and `offset` name the event in messages (formatted only when one is logged:
+  // this runs once per transaction). Errors (mode fail): kFailedPrecondition naming table,
+  // position and differences.
+  Status OnTableMap(mysql::TableMap& map, std::string_view file, uint64_t offset);
 
   // Records created outside OnQuery (a schema built from TABLE_MAP metadata), to store
   // before the rows of that table are emitted. Clears the list.

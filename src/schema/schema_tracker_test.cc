@@ -44,7 +44,7 @@ TEST(SchemaTracker, DecodesEachTableMapWithTheSchemaOfItsPosition) {
   SchemaTracker t(Options());
   Apply(t, "CREATE TABLE orders (id INT UNSIGNED PRIMARY KEY, qty INT)");
   auto before_alter = Map("shop", "orders", {MapColumn(ColumnType::kLong), MapColumn(ColumnType::kLong)});
-  ASSERT_TRUE(t.OnTableMap(before_alter, "binlog.000001:200").ok());
+  ASSERT_TRUE(t.OnTableMap(before_alter, "binlog.000001", 200).ok());
   EXPECT_TRUE(before_alter.columns[0].meta.is_unsigned);
   EXPECT_EQ(before_alter.columns[1].name, "qty");
 
@@ -52,14 +52,14 @@ TEST(SchemaTracker, DecodesEachTableMapWithTheSchemaOfItsPosition) {
   // A row logged after the ALTER has three columns, the new one in the middle.
   auto after_alter = Map("shop", "orders", {MapColumn(ColumnType::kLong), MapColumn(ColumnType::kVarchar, 10),
                                             MapColumn(ColumnType::kLong)});
-  ASSERT_TRUE(t.OnTableMap(after_alter, "binlog.000001:300").ok());
+  ASSERT_TRUE(t.OnTableMap(after_alter, "binlog.000001", 300).ok());
   EXPECT_EQ(after_alter.columns[1].name, "note");
   EXPECT_EQ(mysql::CollationCharsetName(after_alter.columns[1].meta.charset), "latin1");
   EXPECT_EQ(after_alter.columns[2].name, "qty");
 
   // A stale map (the old two-column shape) no longer matches: stop, naming it all.
   auto stale = Map("shop", "orders", {MapColumn(ColumnType::kLong), MapColumn(ColumnType::kLong)});
-  Status s = t.OnTableMap(stale, "binlog.000001:400");
+  Status s = t.OnTableMap(stale, "binlog.000001", 400);
   ASSERT_EQ(s.code(), StatusCode::kFailedPrecondition);
   EXPECT_NE(s.message().find("binlog.000001:400"), std::string::npos) << s.message();
   EXPECT_NE(s.message().find("`shop`.`orders`"), std::string::npos) << s.message();
@@ -112,14 +112,14 @@ TEST(SchemaTracker, StopsOnUnparseableDdlOfACapturedTableUnlessToldToSkip) {
 TEST(SchemaTracker, IgnoresTableMapsOfTablesNotCaptured) {
   SchemaTracker t(Options());
   auto map = Map("other", "t", {MapColumn(ColumnType::kLong)});
-  EXPECT_TRUE(t.OnTableMap(map, "f:1").ok());
+  EXPECT_TRUE(t.OnTableMap(map, "f", 1).ok());
   EXPECT_TRUE(map.columns[0].name.empty());
 }
 
 TEST(SchemaTracker, FailsWithoutHistoryOrFullMetadataAndBuildsFromFullMetadata) {
   SchemaTracker t(Options());
   auto bare = Map("shop", "legacy", {MapColumn(ColumnType::kLong)});
-  Status s = t.OnTableMap(bare, "binlog.000003:4");
+  Status s = t.OnTableMap(bare, "binlog.000003", 4);
   ASSERT_EQ(s.code(), StatusCode::kFailedPrecondition);
   EXPECT_NE(s.message().find("no schema is known for `shop`.`legacy`"), std::string::npos) << s.message();
   EXPECT_NE(s.message().find("snapshot.mode=recovery"), std::string::npos);
@@ -127,7 +127,7 @@ TEST(SchemaTracker, FailsWithoutHistoryOrFullMetadataAndBuildsFromFullMetadata) 
   auto full = Map("shop", "legacy", {MapColumn(ColumnType::kLong)});
   full.columns[0].name = "id";
   full.has_column_names = true;
-  ASSERT_TRUE(t.OnTableMap(full, "binlog.000003:4").ok());
+  ASSERT_TRUE(t.OnTableMap(full, "binlog.000003", 4).ok());
   auto schema = t.Table({"shop", "legacy"});
   ASSERT_NE(schema, nullptr);
   EXPECT_EQ(schema->columns[0].name, "id");
@@ -143,17 +143,17 @@ TEST(SchemaTracker, WarnAndSkipModes) {
   SchemaTracker warn(o);
   Apply(warn, "CREATE TABLE t (a INT, b INT UNSIGNED)");
   auto map = Map("shop", "t", {MapColumn(ColumnType::kLong), MapColumn(ColumnType::kLongLong)});
-  EXPECT_TRUE(warn.OnTableMap(map, "f:1").ok());
+  EXPECT_TRUE(warn.OnTableMap(map, "f", 1).ok());
   EXPECT_TRUE(map.columns[1].meta.is_unsigned);  // completed: the column counts agree
 
   o.inconsistent_mode = InconsistentSchemaMode::kSkip;
   SchemaTracker skip(o);
   Apply(skip, "CREATE TABLE t (a INT, b INT UNSIGNED)");
   auto bad = Map("shop", "t", {MapColumn(ColumnType::kLong)}, 42);
-  EXPECT_TRUE(skip.OnTableMap(bad, "f:1").ok());
+  EXPECT_TRUE(skip.OnTableMap(bad, "f", 1).ok());
   EXPECT_TRUE(skip.IsSkipped(42));
   auto good = Map("shop", "t", {MapColumn(ColumnType::kLong), MapColumn(ColumnType::kLong)}, 42);
-  EXPECT_TRUE(skip.OnTableMap(good, "f:2").ok());
+  EXPECT_TRUE(skip.OnTableMap(good, "f", 2).ok());
   EXPECT_FALSE(skip.IsSkipped(42));
 }
 
@@ -171,7 +171,7 @@ TEST(SchemaTracker, FollowsAnOnlineSchemaChangeToolsRenameDance) {
   EXPECT_EQ(t.Table({"shop", "_orders_del"}), nullptr);
   auto map = Map("shop", "orders", {MapColumn(ColumnType::kLong), MapColumn(ColumnType::kLong),
                                     MapColumn(ColumnType::kNewDecimal, 10 << 8 | 2)});
-  EXPECT_TRUE(t.OnTableMap(map, "f:9").ok());
+  EXPECT_TRUE(t.OnTableMap(map, "f", 9).ok());
 }
 
 TEST(SchemaTracker, ReplayRestoresTheSchemaFromStoredRecords) {
