@@ -8,7 +8,9 @@
 #
 # Environment: TRIBUTARY_BIN (default build/rel/src/cli/tributary), SINK_BENCH_RECORDS,
 # SINK_BENCH_SCHEMA_RECORDS (default RECORDS/5: each such message carries a ~2 KB schema),
-# SINK_BENCH_CASES (default "json json-schemas csv parquet partitions100").
+# SINK_BENCH_CASES (default "json json-schemas csv parquet partitions100"),
+# SINK_BENCH_BASELINE_BIN (another tributary binary: each case runs it first on the same
+# topic, then TRIBUTARY_BIN, and prints the ratios; on a shared machine compare those).
 # Records are produced with Kafka's own ProducerPerformance tool (kafka-producer-perf-test)
 # from a payload file of 1000 distinct Debezium change events; one partition per topic for
 # throughput. Needs the services (scripts/services.sh start). Every run uses fresh topics,
@@ -17,6 +19,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 source "$ROOT/build/services/env.sh" 2>/dev/null || true
 BIN="${TRIBUTARY_BIN:-$ROOT/build/rel/src/cli/tributary}"
+BASE_BIN="${SINK_BENCH_BASELINE_BIN:-}"
 N="${SINK_BENCH_RECORDS:-1000000}"
 NS="${SINK_BENCH_SCHEMA_RECORDS:-$((N / 5))}"
 CASES="${SINK_BENCH_CASES:-json json-schemas csv parquet partitions100}"
@@ -27,6 +30,7 @@ RUN="sinkbench-$(date +%s)-$$"
 WORK="$(mktemp -d /tmp/sink-bench-XXXXXX)"
 [ -n "${SINK_BENCH_KEEP:-}" ] || trap 'rm -rf "$WORK"' EXIT
 [ -x "$BIN" ] || { echo "build tributary first ($BIN)" >&2; exit 2; }
+[ -z "$BASE_BIN" ] || [ -x "$BASE_BIN" ] || { echo "no baseline binary $BASE_BIN" >&2; exit 2; }
 
 # 1000 distinct Debezium change events, schemas off and on.
 "$PY" - "$WORK" <<'EOF'
@@ -106,7 +110,53 @@ c.close()
 EOF
 }
 
-printf '%-14s %10s %10s %12s %10s %10s %9s\n' case records seconds records/s "in MB/s" objects "peak RSS"
+# One sink run over a preloaded topic (its own group and prefix). Prints
+# "records/s cpu_seconds rss_mb objects", or "timeout" / "exited".
+run_sink() {  # label bin topic parts records fmt flush extra
+  local label=$1 bin=$2 topic=$3 parts=$4 records=$5 fmt=$6 flush=$7 extra=$8
+  local name="$topic-$label" dir="$RUN-$label"
+  cat >"$WORK/$name.json" <<EOF
+{"name": "$name", "config": {"connector.class": "io.confluent.connect.s3.S3SinkConnector",
+ "topics": "$topic", "bootstrap.servers": "$BOOT", "s3.bucket.name": "${TRIBUTARY_S3_BUCKET:-tributary-lake}",
+ "s3.region": "us-east-1", "store.url": "${TRIBUTARY_S3_ENDPOINT:-http://127.0.0.1:9000}",
+ "aws.access.key.id": "\${env:AWS_ACCESS_KEY_ID}", "aws.secret.access.key": "\${env:AWS_SECRET_ACCESS_KEY}",
+ "flush.size": "$flush", "format.class": "$fmt", "topics.dir": "$dir",
+ "behavior.on.null.values": "ignore" $extra}}
+EOF
+  /usr/bin/time -v -o "$WORK/$name.time" "$bin" run "$WORK/$name.json" >"$WORK/$name.log" 2>&1 &
+  local tpid=$!
+  local secs child busy rss_kb cpu objects
+  secs=$(wait_committed "connect-$name" "$topic" "$parts" "$records" "$tpid")
+  # Stop tributary (the child of time), then collect time's report.
+  child=$(pgrep -P "$tpid" || true)
+  [ -n "$child" ] && kill -TERM "$child" 2>/dev/null || true
+  wait "$tpid" || true
+  busy=$(sed -n 's/.* \([0-9.]*\) s from the first record to the last commit.*/\1/p' "$WORK/$name.log")
+  rss_kb=$(awk -F: '/Maximum resident/ {gsub(/ /,"",$2); print $2}' "$WORK/$name.time")
+  cpu=$(awk -F: '/User time|System time/ {s += $2} END {print s}' "$WORK/$name.time")
+  objects=$("$PY" - "$dir/$topic/" <<'EOF'
+import os, sys, boto3
+s3 = boto3.client("s3", endpoint_url=os.environ.get("TRIBUTARY_S3_ENDPOINT", "http://127.0.0.1:9000"),
+                  region_name="us-east-1")
+n = 0
+for page in s3.get_paginator("list_objects_v2").paginate(Bucket=os.environ.get("TRIBUTARY_S3_BUCKET", "tributary-lake"), Prefix=sys.argv[1]):
+    for o in page.get("Contents", []):
+        n += "/_tributary_cuts/" not in o["Key"]
+        s3.delete_object(Bucket=os.environ.get("TRIBUTARY_S3_BUCKET", "tributary-lake"), Key=o["Key"])
+print(n)
+EOF
+)
+  if [ "$secs" = timeout ] || [ "$secs" = exited ]; then
+    tail -5 "$WORK/$name.log" >&2
+    echo "$secs"
+    return
+  fi
+  "$PY" -c "
+r, s = $records, float('${busy:-0}' or 0) or $secs
+print(f'{r / s:.0f} ${cpu:-0} {${rss_kb:-0} / 1024:.0f} $objects')"
+}
+
+printf '%-14s %-8s %9s %8s %9s %7s %7s %7s %8s\n' case binary records seconds records/s "MB/s" "CPU s" objects "peak RSS"
 for c in $CASES; do
   parts=1; records=$N; payload="$WORK/plain.txt"; fmt="io.confluent.connect.s3.format.json.JsonFormat"
   extra=""
@@ -126,42 +176,28 @@ for c in $CASES; do
   # with 100 partitions the counts are uneven: a record-time schedule closes the tails.
   flush=$(( records / 20 )); [ "$parts" -gt 1 ] && flush=$(( records / parts / 4 ))
   [ "$parts" -gt 1 ] && extra=',"rotate.schedule.interval.ms":"1000","timezone":"UTC"'
-  cat >"$WORK/$c.json" <<EOF
-{"name": "$topic", "config": {"connector.class": "io.confluent.connect.s3.S3SinkConnector",
- "topics": "$topic", "bootstrap.servers": "$BOOT", "s3.bucket.name": "${TRIBUTARY_S3_BUCKET:-tributary-lake}",
- "s3.region": "us-east-1", "store.url": "${TRIBUTARY_S3_ENDPOINT:-http://127.0.0.1:9000}",
- "aws.access.key.id": "\${env:AWS_ACCESS_KEY_ID}", "aws.secret.access.key": "\${env:AWS_SECRET_ACCESS_KEY}",
- "flush.size": "$flush", "format.class": "$fmt", "topics.dir": "$RUN",
- "behavior.on.null.values": "ignore" $extra}}
-EOF
-  /usr/bin/time -v -o "$WORK/$c.time" "$BIN" run "$WORK/$c.json" >"$WORK/$c.log" 2>&1 &
-  tpid=$!
-  secs=$(wait_committed "connect-$topic" "$topic" "$parts" "$records" "$tpid")
-  # Stop tributary (the child of time), then collect time's report.
-  child=$(pgrep -P "$tpid" || true)
-  [ -n "$child" ] && kill -TERM "$child" 2>/dev/null || true
-  wait "$tpid" || true
-  busy=$(sed -n 's/.* \([0-9.]*\) s from the first record to the last commit.*/\1/p' "$WORK/$c.log")
-  rss_kb=$(awk -F: '/Maximum resident/ {gsub(/ /,"",$2); print $2}' "$WORK/$c.time")
-  objects=$("$PY" - "$RUN/$topic/" <<'EOF'
-import os, sys, boto3
-s3 = boto3.client("s3", endpoint_url=os.environ.get("TRIBUTARY_S3_ENDPOINT", "http://127.0.0.1:9000"),
-                  region_name="us-east-1")
-n = 0
-for page in s3.get_paginator("list_objects_v2").paginate(Bucket=os.environ.get("TRIBUTARY_S3_BUCKET", "tributary-lake"), Prefix=sys.argv[1]):
-    for o in page.get("Contents", []):
-        n += "/_tributary_cuts/" not in o["Key"]
-        s3.delete_object(Bucket=os.environ.get("TRIBUTARY_S3_BUCKET", "tributary-lake"), Key=o["Key"])
-print(n)
-EOF
-)
+  labels="new"; [ -n "$BASE_BIN" ] && labels="baseline new"
+  base_rate=""; base_cpu=""
+  for label in $labels; do
+    bin="$BIN"; [ "$label" = baseline ] && bin="$BASE_BIN"
+    read -r rps cpu rss objects < <(run_sink "$label" "$bin" "$topic" "$parts" "$records" "$fmt" \
+                                           "$flush" "$extra")
+    if [ -z "${cpu:-}" ]; then
+      printf '%-14s %-8s %9s %8s\n' "$c" "$label" "$records" "$rps"
+      continue
+    fi
+    "$PY" -c "
+r, rps, b = $records, $rps, $in_bytes
+print('%-14s %-8s %9d %8.2f %9d %7.1f %7.2f %7s %6sMB' % ('$c', '$label', r, r / rps, rps, b * rps / r / 1e6, $cpu, '$objects', '$rss'))"
+    if [ "$label" = baseline ]; then
+      base_rate=$rps; base_cpu=$cpu
+    elif [ -n "$base_rate" ]; then
+      "$PY" -c "print('%-14s %-8s %9s %8s %8.2fx %7s %6.2fx' % ('$c', 'ratio', '', '', $rps / $base_rate, '', $base_cpu / $cpu))"
+    fi
+  done
   kadmin delete "$topic"
-  if [ "$secs" = timeout ] || [ "$secs" = exited ]; then
-    printf '%-14s %10s %10s\n' "$c" "$records" "$secs"; tail -5 "$WORK/$c.log"; continue
-  fi
-  "$PY" -c "
-r, s, b, rss = $records, float('${busy:-0}' or 0) or $secs, $in_bytes, ${rss_kb:-0}
-print(f'%-14s %10d %10.2f %12.0f %10.1f %10s %8.0fMB' % ('$c', r, s, r / s, b / s / 1e6, '$objects', rss / 1024))"
 done
 echo "(seconds: the sink's own count from its first record to its last commit, without start-up"
-echo " and the group join; the machine is shared: figures vary)"
+echo " and the group join; CPU s: user + system time of the whole process; ratio: records/s of"
+echo " TRIBUTARY_BIN over the baseline's, and the baseline's CPU s over TRIBUTARY_BIN's; the"
+echo " machine is shared: figures vary, compare within one run)"

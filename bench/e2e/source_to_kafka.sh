@@ -1,58 +1,92 @@
 #!/usr/bin/env bash
 # Source connector throughput: a binlog backlog on the test MariaDB streamed into Kafka.
 #
-#   bench/e2e/source_to_kafka.sh [--rows N] [--txns M] [--bin PATH] [--debezium]
+#   bench/e2e/source_to_kafka.sh [--rows N] [--txns M] [--bin PATH]... [--modes off,on]
+#                                [--repeat R] [--keep | --reuse DIR] [--perf DIR] [--debezium]
 #
 # Builds, in its own database, a backlog of N wide-row inserts (10 000-row transactions,
 # default 1 000 000) and M single-row transactions (default 500 000), then runs
 # `tributary run` from just before the backlog until the stored source offset (written only
-# for acknowledged events) passes its end, once with schemas.enable=false and once with
-# true. Prints events/s, CPU seconds and peak RSS of the connector process per run.
+# for acknowledged events) passes its end, with schemas.enable=false and true. Prints
+# events/s, CPU seconds and peak RSS of the connector process per run.
 #
-# The connectors are bootstrapped (snapshot.mode=no_data, offsets and history in files)
-# before the backlog is written, so both start at the same binlog position.
+# Several --bin: each binary runs on the same backlog, interleaved (bin1 off, bin2 off, bin1
+# on, ...; --repeat R rounds), and the table gives each run's events/s as a ratio of the
+# first binary's in the same round: compare binaries only within one run of this script,
+# the machine is shared.
+#
+# The connector is bootstrapped once (snapshot.mode=no_data, offsets and history in files)
+# before the backlog is written; every run starts from a copy of that offset and history
+# under its own topic prefix and server id, so runs are independent.
+# --keep: leave the database and the work directory (printed) for later --reuse DIR runs,
+# which skip writing the backlog. --perf DIR: record each run with `perf record -g` into
+# DIR/<run>.data (CPU and RSS columns are then perf's, not the connector's).
 # --debezium: hook for the real-Debezium comparison (tests/compat/, another tool): when
 # tests/compat/run_debezium_bench.sh exists it is called with the database, the start
 # position and the expected event count, and its line is printed beside ours.
 #
 # Needs the services (scripts/services.sh start) and a built tributary (default
 # build/rel/src/cli/tributary). Uses the shared MariaDB and Kafka: its own database
-# bench_src_<pid> and topic prefix, removed at the end.
+# bench_src_<pid> and topic prefixes, removed at the end (unless --keep).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 ROWS=1000000
 TXNS=500000
-BIN="${TRIBUTARY_BIN:-$ROOT/build/rel/src/cli/tributary}"
+BINS=()
+MODES="off,on"
+REPEAT=1
+KEEP=0
+REUSE=""
+PERF=""
 DEBEZIUM=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --rows) ROWS="$2"; shift 2 ;;
     --txns) TXNS="$2"; shift 2 ;;
-    --bin) BIN="$2"; shift 2 ;;
+    --bin) BINS+=("$2"); shift 2 ;;
+    --modes) MODES="$2"; shift 2 ;;
+    --repeat) REPEAT="$2"; shift 2 ;;
+    --keep) KEEP=1; shift ;;
+    --reuse) REUSE="$2"; shift 2 ;;
+    --perf) PERF="$2"; shift 2 ;;
     --debezium) DEBEZIUM=1; shift ;;
-    *) echo "usage: $0 [--rows N] [--txns M] [--bin PATH] [--debezium]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--rows N] [--txns M] [--bin PATH]... [--modes off,on] [--repeat R] [--keep | --reuse DIR] [--perf DIR] [--debezium]" >&2; exit 2 ;;
   esac
 done
-[ -x "$BIN" ] || { echo "tributary not built: $BIN" >&2; exit 2; }
+[ ${#BINS[@]} -gt 0 ] || BINS=("${TRIBUTARY_BIN:-$ROOT/build/rel/src/cli/tributary}")
+for b in "${BINS[@]}"; do [ -x "$b" ] || { echo "tributary not built: $b" >&2; exit 2; }; done
 # shellcheck disable=SC1091
 source "$ROOT/build/services/env.sh"
 PY="$("$ROOT/scripts/python-env.sh")/bin/python"
-export ROOT ROWS TXNS BIN DEBEZIUM
+BINS_JOINED="$(printf '%s\n' "${BINS[@]}")"
+export ROOT ROWS TXNS BINS_JOINED MODES REPEAT KEEP REUSE PERF DEBEZIUM
 exec "$PY" - <<'PYEOF'
-import json, os, pathlib, signal, subprocess, sys, tempfile, time
+import json, os, pathlib, shutil, signal, subprocess, sys, tempfile, time
 import pymysql
 from confluent_kafka.admin import AdminClient
 
 ROOT = pathlib.Path(os.environ["ROOT"])
-ROWS, TXNS, BIN = int(os.environ["ROWS"]), int(os.environ["TXNS"]), os.environ["BIN"]
-DB = f"bench_src_{os.getpid()}"
+ROWS, TXNS = int(os.environ["ROWS"]), int(os.environ["TXNS"])
+BINS = [b for b in os.environ["BINS_JOINED"].split("\n") if b]
+MODES = [m for m in os.environ["MODES"].split(",") if m]
+REPEAT, KEEP, REUSE, PERF = int(os.environ["REPEAT"]), os.environ["KEEP"] == "1", os.environ["REUSE"], os.environ["PERF"]
 BOOT = os.environ.get("TRIBUTARY_KAFKA_BOOTSTRAP", "127.0.0.1:9092")
-work = pathlib.Path(tempfile.mkdtemp(prefix="tributary-bench-src-"))
+PORT = int(os.environ.get("TRIBUTARY_MARIADB_PORT", 3306))
+if REUSE:
+    work = pathlib.Path(REUSE)
+    meta = json.loads((work / "backlog.json").read_text())
+    DB, ROWS, TXNS, end = meta["db"], meta["rows"], meta["txns"], tuple(meta["end"])
+else:
+    work = pathlib.Path(tempfile.mkdtemp(prefix="tributary-bench-src-"))
+    DB = f"bench_src_{os.getpid()}"
+    end = None
+TEMPLATE = f"{DB}_template"
+admin = AdminClient({"bootstrap.servers": BOOT})
 
 
 def sql(stmts, db=None):
-    c = pymysql.connect(host="127.0.0.1", port=int(os.environ.get("TRIBUTARY_MARIADB_PORT", 3306)),
-                        user="admin", password=os.environ.get("TRIBUTARY_ADMIN_PASSWORD", "admin"),
+    c = pymysql.connect(host="127.0.0.1", port=PORT, user="admin",
+                        password=os.environ.get("TRIBUTARY_ADMIN_PASSWORD", "admin"),
                         database=db, autocommit=True)
     out = None
     with c.cursor() as cur:
@@ -63,33 +97,35 @@ def sql(stmts, db=None):
     return out
 
 
-def config(mode):
-    prefix = f"{DB}_{mode}"
-    return prefix, {
+def config(prefix, schemas, server_id):
+    return {
         "name": prefix,
         "config": {
             "connector.class": "io.debezium.connector.mysql.MySqlConnector",
-            "database.hostname": "127.0.0.1", "database.port": os.environ.get("TRIBUTARY_MARIADB_PORT", "3306"),
+            "database.hostname": "127.0.0.1", "database.port": str(PORT),
             "database.user": "cdc", "database.password": os.environ.get("TRIBUTARY_CDC_PASSWORD", "cdc"),
-            "database.server.id": str(700000 + os.getpid() % 100000 + (1 if mode == "on" else 0)),
+            "database.server.id": str(server_id),
             "topic.prefix": prefix, "database.include.list": DB,
             "bootstrap.servers": BOOT, "snapshot.mode": "no_data",
             "schema.history.internal": "io.debezium.storage.file.history.FileSchemaHistory",
             "schema.history.internal.file.filename": str(work / f"{prefix}.history"),
             "offset.storage.file.filename": str(work / f"{prefix}.offsets"),
             "offset.flush.interval.ms": "200",
-            "key.converter.schemas.enable": "true" if mode == "on" else "false",
-            "value.converter.schemas.enable": "true" if mode == "on" else "false",
+            "key.converter.schemas.enable": "true" if schemas else "false",
+            "value.converter.schemas.enable": "true" if schemas else "false",
             "producer.override.linger.ms": "20",
             "producer.override.compression.type": "lz4",
         }}
 
 
-def start(prefix, cfg):
+def start(prefix, cfg, bin_path, perf_out=None):
     path = work / f"{prefix}.json"
     path.write_text(json.dumps(cfg))
     err = open(work / f"{prefix}.err", "a")
-    return subprocess.Popen([BIN, "run", str(path)], stdout=subprocess.DEVNULL, stderr=err)
+    cmd = [bin_path, "run", str(path)]
+    if perf_out:
+        cmd = ["perf", "record", "-F", "299", "--call-graph", os.environ.get("PERF_CALLGRAPH", "dwarf,16384"), "-o", str(perf_out), "--"] + cmd
+    return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err)
 
 
 def wait_log(prefix, text, proc, timeout=120):
@@ -135,54 +171,100 @@ def proc_stats(pid):
     return cpu, hwm
 
 
-try:
-    sql([f"CREATE DATABASE {DB}"])
-    sql(["CREATE TABLE wide (id BIGINT PRIMARY KEY, a INT, b BIGINT, c VARCHAR(64), d DECIMAL(12,2),"
-         " e DATETIME(3), f DOUBLE, g VARCHAR(255), h TINYINT, i DATE, j CHAR(10), k TEXT)",
-         "CREATE TABLE narrow (id BIGINT PRIMARY KEY, v INT, note VARCHAR(32))"], db=DB)
-    modes = ["off", "on"]
-    # Bootstrap both connectors at the current end, then stop them (offsets stored).
-    for mode in modes:
-        prefix, cfg = config(mode)
-        p = start(prefix, cfg)
-        wait_log(prefix, "streaming ", p)
-        p.send_signal(signal.SIGTERM)
-        p.wait(60)
-    t0 = time.time()
-    step = 10000
-    for lo in range(1, ROWS + 1, step):
-        hi = min(ROWS, lo + step - 1)
-        sql([f"INSERT INTO wide SELECT seq, seq % 1000, seq * 7, CONCAT('name-', seq), seq / 100,"
-             f" '2024-01-02 03:04:05.678', seq / 3, REPEAT('x', 100), seq % 100, '2024-02-29',"
-             f" 'fixed', 'some longer text value' FROM seq_{lo}_to_{hi}"], db=DB)
-    sql(["CREATE PROCEDURE fill(n INT) BEGIN DECLARE i INT DEFAULT 0; "
-         "WHILE i < n DO INSERT INTO narrow VALUES (i, i % 97, 'single'); SET i = i + 1; END WHILE; END",
-         f"CALL fill({TXNS})"], db=DB)
-    end_row = sql(["SHOW MASTER STATUS"])[0]
-    end = (end_row[0], int(end_row[1]))
-    events = ROWS + TXNS
-    print(f"backlog: {ROWS} wide rows in {ROWS // step} transactions + {TXNS} single-row "
-          f"transactions written in {time.time() - t0:.1f} s; binlog end {end[0]}:{end[1]}")
-    results = []
-    for mode in modes:
-        prefix, cfg = config(mode)
-        p = start(prefix, cfg)
-        t = time.time()
-        cpu = hwm = 0.0
-        while not passed(stored_offset(prefix), end):
-            if p.poll() is not None:
-                sys.exit(f"connector failed:\n{(work / f'{prefix}.err').read_text()[-3000:]}")
-            cpu, hwm = proc_stats(p.pid)
-            time.sleep(0.05)
-        elapsed = time.time() - t
+def drop_topics(prefix):
+    try:
+        names = [t for t in admin.list_topics(timeout=10).topics if t.startswith(prefix)]
+        if names:
+            for f in admin.delete_topics(names).values():
+                try:
+                    f.result()
+                except Exception:
+                    pass
+    except Exception as e:  # noqa: BLE001
+        print("cleanup:", e, file=sys.stderr)
+
+
+def run_once(prefix, schemas, bin_path, server_id):
+    # The bootstrapped offset and history, under this run's prefix.
+    for ext in ("offsets", "history"):
+        text = (work / f"{TEMPLATE}.{ext}.start").read_text()
+        (work / f"{prefix}.{ext}").write_text(text.replace(TEMPLATE, prefix))
+    perf_out = None
+    if PERF:
+        pathlib.Path(PERF).mkdir(parents=True, exist_ok=True)
+        perf_out = pathlib.Path(PERF) / f"{prefix}.data"
+    p = start(prefix, config(prefix, schemas, server_id), bin_path, perf_out)
+    t = time.time()
+    cpu = hwm = 0.0
+    while not passed(stored_offset(prefix), end):
+        if p.poll() is not None:
+            sys.exit(f"connector failed:\n{(work / f'{prefix}.err').read_text()[-3000:]}")
         cpu, hwm = proc_stats(p.pid)
+        time.sleep(0.05)
+    elapsed = time.time() - t
+    cpu, hwm = proc_stats(p.pid)
+    p.send_signal(signal.SIGINT if perf_out else signal.SIGTERM)
+    if perf_out:  # perf forwards SIGINT to the connector and writes its file
+        time.sleep(0.5)
+        for child in subprocess.run(["pgrep", "-P", str(p.pid)], capture_output=True, text=True).stdout.split():
+            os.kill(int(child), signal.SIGTERM)
+    p.wait(60)
+    drop_topics(prefix)
+    return elapsed, cpu, hwm
+
+
+try:
+    if not REUSE:
+        sql([f"CREATE DATABASE {DB}"])
+        sql(["CREATE TABLE wide (id BIGINT PRIMARY KEY, a INT, b BIGINT, c VARCHAR(64), d DECIMAL(12,2),"
+             " e DATETIME(3), f DOUBLE, g VARCHAR(255), h TINYINT, i DATE, j CHAR(10), k TEXT)",
+             "CREATE TABLE narrow (id BIGINT PRIMARY KEY, v INT, note VARCHAR(32))"], db=DB)
+        # Bootstrap a template connector at the current end, then stop it (offsets stored).
+        p = start(TEMPLATE, config(TEMPLATE, False, 700000 + os.getpid() % 100000), BINS[0])
+        wait_log(TEMPLATE, "streaming ", p)
         p.send_signal(signal.SIGTERM)
         p.wait(60)
-        results.append((mode, elapsed, cpu, hwm))
-    print(f"{'schemas.enable':<15}{'events':>10}{'seconds':>10}{'events/s':>12}{'CPU s':>8}{'peak RSS MB':>13}")
-    for mode, elapsed, cpu, hwm in results:
-        print(f"{('false' if mode == 'off' else 'true'):<15}{events:>10}{elapsed:>10.2f}"
-              f"{events / elapsed:>12.0f}{cpu:>8.2f}{hwm:>13.1f}")
+        for ext in ("offsets", "history"):
+            shutil.copy(work / f"{TEMPLATE}.{ext}", work / f"{TEMPLATE}.{ext}.start")
+        t0 = time.time()
+        step = 10000
+        for lo in range(1, ROWS + 1, step):
+            hi = min(ROWS, lo + step - 1)
+            sql([f"INSERT INTO wide SELECT seq, seq % 1000, seq * 7, CONCAT('name-', seq), seq / 100,"
+                 f" '2024-01-02 03:04:05.678', seq / 3, REPEAT('x', 100), seq % 100, '2024-02-29',"
+                 f" 'fixed', 'some longer text value' FROM seq_{lo}_to_{hi}"], db=DB)
+        sql(["CREATE PROCEDURE fill(n INT) BEGIN DECLARE i INT DEFAULT 0; "
+             "WHILE i < n DO INSERT INTO narrow VALUES (i, i % 97, 'single'); SET i = i + 1; END WHILE; END",
+             f"CALL fill({TXNS})"], db=DB)
+        end_row = sql(["SHOW MASTER STATUS"])[0]
+        end = (end_row[0], int(end_row[1]))
+        (work / "backlog.json").write_text(json.dumps({"db": DB, "rows": ROWS, "txns": TXNS, "end": list(end)}))
+        print(f"backlog: {ROWS} wide rows in {ROWS // step} transactions + {TXNS} single-row "
+              f"transactions written in {time.time() - t0:.1f} s; binlog end {end[0]}:{end[1]}")
+    events = ROWS + TXNS
+    with open("/proc/loadavg") as f:
+        load_before = f.read().split()[0]
+    results = []  # (round, mode, bin index, elapsed, cpu, hwm)
+    run_no = 0
+    for rnd in range(REPEAT):
+        for mode in MODES:
+            for bi, bin_path in enumerate(BINS):
+                run_no += 1
+                prefix = f"{DB}_{int(time.time()) % 100000}_{run_no}"
+                server_id = 800000 + (os.getpid() * 16 + run_no) % 1000000
+                elapsed, cpu, hwm = run_once(prefix, mode == "on", bin_path, server_id)
+                results.append((rnd, mode, bi, elapsed, cpu, hwm))
+    with open("/proc/loadavg") as f:
+        load_after = f.read().split()[0]
+    print(f"{events} events per run; load average {load_before} before, {load_after} after")
+    for bi, b in enumerate(BINS):
+        print(f"  bin{bi}: {b}")
+    print(f"{'run':<6}{'bin':<6}{'schemas.enable':<16}{'seconds':>9}{'events/s':>11}{'ratio':>7}"
+          f"{'CPU s':>8}{'peak RSS MB':>13}")
+    for rnd, mode, bi, elapsed, cpu, hwm in results:
+        base = next(r for r in results if r[0] == rnd and r[1] == mode and r[2] == 0)
+        print(f"{rnd + 1:<6}{'bin' + str(bi):<6}{('false' if mode == 'off' else 'true'):<16}{elapsed:>9.2f}"
+              f"{events / elapsed:>11.0f}{base[3] / elapsed:>7.2f}{cpu:>8.2f}{hwm:>13.1f}")
     if os.environ.get("DEBEZIUM") == "1":
         hook = ROOT / "tests" / "compat" / "run_debezium_bench.sh"
         if hook.exists():
@@ -191,16 +273,13 @@ try:
         else:
             print("debezium: tests/compat/run_debezium_bench.sh not present (comparison not run)")
 finally:
-    try:
-        sql([f"DROP DATABASE IF EXISTS {DB}"])
-        a = AdminClient({"bootstrap.servers": BOOT})
-        names = [t for t in a.list_topics(timeout=10).topics if t.startswith(DB)]
-        if names:
-            for f in a.delete_topics(names).values():
-                try:
-                    f.result()
-                except Exception:
-                    pass
-    except Exception as e:  # noqa: BLE001
-        print("cleanup:", e, file=sys.stderr)
+    if KEEP or REUSE:
+        print(f"backlog kept: database {DB}; rerun with --reuse {work}")
+    else:
+        try:
+            sql([f"DROP DATABASE IF EXISTS {DB}"])
+            drop_topics(DB)
+        except Exception as e:  # noqa: BLE001
+            print("cleanup:", e, file=sys.stderr)
+        shutil.rmtree(work, ignore_errors=True)
 PYEOF

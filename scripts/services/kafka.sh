@@ -6,12 +6,19 @@
 # release is there) and are kept in $TRIBUTARY_CACHE/kafka-<version>/libs. Topic
 # auto-creation is on. `scripts/kafka` lists and dumps topics.
 #
-# Environment (defaults): TRIBUTARY_KAFKA_PORT=9092, TRIBUTARY_KAFKA_CONTROLLER_PORT=9093,
-# TRIBUTARY_KAFKA_HEAP=512m.
+# Environment (defaults):
+#   TRIBUTARY_KAFKA_NAME=kafka              instance name: data, log and pid in
+#                                           $TRIBUTARY_SERVICES_DIR/<name>
+#   TRIBUTARY_KAFKA_PORT=9092
+#   TRIBUTARY_KAFKA_CONTROLLER_PORT=9093
+#   TRIBUTARY_KAFKA_HEAP=512m
+# A second broker beside the default one (tests that stop and restart their own broker):
+#   TRIBUTARY_KAFKA_NAME=kafka-b TRIBUTARY_KAFKA_PORT=19092 \
+#   TRIBUTARY_KAFKA_CONTROLLER_PORT=19093 scripts/services/kafka.sh start
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-NAME=kafka
+NAME="${TRIBUTARY_KAFKA_NAME:-kafka}"
 PORT="${TRIBUTARY_KAFKA_PORT:-9092}"
 CPORT="${TRIBUTARY_KAFKA_CONTROLLER_PORT:-9093}"
 HEAP="${TRIBUTARY_KAFKA_HEAP:-512m}"
@@ -80,33 +87,34 @@ java_cmd() {
 
 start() {
   if svc_alive "$NAME" "$PATTERN"; then
-    log "kafka: already running (pid $(svc_pid "$NAME"), port $PORT)"
+    log "$NAME: already running (pid $(svc_pid "$NAME"), port $PORT)"
     return 0
   fi
-  port_open "$PORT" && die "kafka: port $PORT is taken by another process; set TRIBUTARY_KAFKA_PORT"
-  port_open "$CPORT" && die "kafka: port $CPORT is taken; set TRIBUTARY_KAFKA_CONTROLLER_PORT"
+  port_open "$PORT" && die "$NAME: port $PORT is taken by another process; set TRIBUTARY_KAFKA_PORT"
+  port_open "$CPORT" && die "$NAME: port $CPORT is taken; set TRIBUTARY_KAFKA_CONTROLLER_PORT"
   fetch_jars
   write_config
   if [ ! -f "$DIR/data/meta.properties" ]; then
     local cluster_id
     cluster_id=$(java_cmd kafka.tools.StorageTool random-uuid 2>>"$LOG" | tail -n 1)
     java_cmd kafka.tools.StorageTool format -t "$cluster_id" -c "$DIR/server.properties" \
-      >>"$LOG" 2>&1 || die "kafka: kafka-storage format failed; see $LOG"
+      >>"$LOG" 2>&1 || die "$NAME: kafka-storage format failed; see $LOG"
   fi
-  : > "$DIR/ready.marker"
-  local started_at=$SECONDS
+  # Readiness is judged on this start's part of the log (a restart appends to it).
+  local log_from started_at=$SECONDS
+  log_from=$(($(stat -c %s "$LOG" 2>/dev/null || echo 0) + 1))
   svc_spawn "$NAME" "$LOG" java -Xms"$HEAP" -Xmx"$HEAP" -XX:+UseG1GC -Djava.awt.headless=true \
     -Dlog4j2.configurationFile="$DIR/log4j2.properties" -Dkafka.logs.dir="$DIR/logs" \
     -cp "$LIBS/*" kafka.Kafka "$DIR/server.properties"
   ready() {
     svc_alive "$NAME" "$PATTERN" || return 2
-    port_open "$PORT" && grep -q "Kafka Server started" "$LOG"
+    port_open "$PORT" && tail -c "+$log_from" "$LOG" | grep -q "Kafka Server started"
   }
-  if ! wait_until 90 "kafka to start" ready; then
+  if ! wait_until 90 "$NAME to start" ready; then
     tail -n 40 "$LOG" >&2
-    die "kafka did not start; see $LOG"
+    die "$NAME did not start; see $LOG"
   fi
-  log "kafka: ready on 127.0.0.1:$PORT in $((SECONDS - started_at))s (Kafka $VERSION, pid $(svc_pid "$NAME"), log $LOG)"
+  log "$NAME: ready on 127.0.0.1:$PORT in $((SECONDS - started_at))s (Kafka $VERSION, pid $(svc_pid "$NAME"), log $LOG)"
 }
 
 case "${1:-}" in
@@ -114,7 +122,7 @@ case "${1:-}" in
   stop) svc_stop "$NAME" "$PATTERN" ;;
   restart) svc_stop "$NAME" "$PATTERN"; start ;;
   status) svc_status "$NAME" "$PATTERN" "$PORT" ;;
-  reset) svc_stop "$NAME" "$PATTERN"; rm -rf "$DIR"; log "kafka: data removed" ;;
+  reset) svc_stop "$NAME" "$PATTERN"; rm -rf "$DIR"; log "$NAME: data removed" ;;
   fetch) fetch_jars ;;
   *) echo "usage: $0 start|stop|restart|status|reset|fetch" >&2; exit 2 ;;
 esac

@@ -34,7 +34,15 @@ std::string DescribeSource(const ConnectorConfig& c) {
                      dbx.empty() ? "" : fmt::format(" except {}", fmt::join(dbx, ", ")),
                      OrAll(tbls, "all"),
                      tblx.empty() ? "" : fmt::format(" except {}", fmt::join(tblx, ", ")));
-  out += fmt::format("  snapshot mode {}, then stream changes\n", c.GetString("snapshot.mode"));
+  std::string mode = c.GetString("snapshot.mode");
+  std::string what = "read the existing rows once, then stream changes";
+  if (mode == "initial_only") what = "read the existing rows, then stop";
+  if (mode == "no_data" || mode == "schema_only") what = "schema only, then stream changes";
+  if (mode == "never") what = "no snapshot: stream the whole binlog";
+  if (mode == "when_needed") what = "read the existing rows when there is no usable offset";
+  if (mode == "always") what = "read the existing rows at every start";
+  if (mode == "recovery" || mode == "schema_only_recovery") what = "rebuild a lost schema history";
+  out += fmt::format("  snapshot mode {}: {}\n", mode, what);
   std::string prefix = c.GetString("topic.prefix");
   std::string delim = c.GetString("topic.delimiter");
   out += fmt::format("  write change events to topics {}{}<database>{}<table> on Kafka {}\n",

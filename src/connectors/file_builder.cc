@@ -2,8 +2,10 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -125,6 +127,164 @@ Status FileBuilder::Upload(lake::ObjectStore& store, uint64_t part_size) {
     }
   }
   return (*upload)->Complete();
+}
+
+namespace {
+
+// Sleeps up to `d`, waking early when either token is requested. False when one was.
+bool SleepUnlessStopped(std::chrono::milliseconds d, const std::stop_token& stop,
+                        const std::stop_token& abandon) {
+  auto until = std::chrono::steady_clock::now() + d;
+  while (std::chrono::steady_clock::now() < until) {
+    if (stop.stop_requested() || abandon.stop_requested()) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return !stop.stop_requested() && !abandon.stop_requested();
+}
+
+}  // namespace
+
+Status UploadWithRetry(FileBuilder& builder, lake::ObjectStore& store, uint64_t part_size,
+                       std::chrono::milliseconds backoff, const std::stop_token& stop,
+                       const std::stop_token& abandon, uint64_t* retries) {
+  for (int attempt = 1;; ++attempt) {
+    Status s = builder.Upload(store, part_size);
+    if (s.ok() || !s.retryable()) return s;
+    if (retries != nullptr) ++*retries;
+    spdlog::warn("upload of {} failed (attempt {}), retrying in {} ms: {}", builder.key(), attempt,
+                 backoff.count(), s.message());
+    if (!SleepUnlessStopped(backoff, stop, abandon)) {
+      return Status::Unavailable(fmt::format("stopped while retrying the upload of {}: {}",
+                                             builder.key(), s.message()));
+    }
+  }
+}
+
+UploadPool::UploadPool(Options options) : options_(std::move(options)) {
+  int n = std::max(1, options_.threads);
+  workers_.reserve(static_cast<size_t>(n));
+  for (int i = 0; i < n; ++i) workers_.emplace_back([this] { Work(); });
+}
+
+UploadPool::~UploadPool() {
+  std::deque<Job> dropped;
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+    dropped.swap(queue_);
+  }
+  abandon_.request_stop();
+  work_cv_.notify_all();
+  for (auto& t : workers_) t.join();
+  // Queued objects are destroyed here (their batches never finish: nobody waits on them).
+}
+
+std::shared_ptr<const UploadPool::Batch> UploadPool::Submit(
+    int64_t first_offset, std::vector<std::unique_ptr<FileBuilder>> objects) {
+  auto batch = std::make_shared<Batch>();
+  batch->first_offset_ = first_offset;
+  {
+    std::lock_guard lock(mu_);
+    batch->remaining_ = objects.size();
+    for (auto& b : objects) {
+      Job job;
+      job.memory = b->MemoryBytes();
+      job.builder = std::move(b);
+      job.batch = batch;
+      pending_bytes_ += job.memory;
+      ++pending_objects_;
+      queue_.push_back(std::move(job));
+    }
+  }
+  if (objects.empty()) {
+    batch->finished_.store(true, std::memory_order_release);
+  } else {
+    work_cv_.notify_all();
+  }
+  return batch;
+}
+
+void UploadPool::Work() {
+  for (;;) {
+    Job job;
+    {
+      std::unique_lock lock(mu_);
+      work_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (stopping_) return;
+      job = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    Status s = job.builder->Finish();
+    if (s.ok()) {
+      // Finishing may change what the object holds (a Parquet footer, its last row group).
+      uint64_t now = job.builder->MemoryBytes();
+      std::lock_guard lock(mu_);
+      pending_bytes_ = pending_bytes_ - job.memory + now;
+      job.memory = now;
+    }
+    uint64_t retries = 0;
+    if (s.ok()) {
+      s = UploadWithRetry(*job.builder, *options_.store, options_.part_size,
+                          options_.retry_backoff, options_.stop, abandon_.get_token(), &retries);
+    }
+    uint64_t bytes = job.builder->content_bytes();
+    job.builder.reset();  // the memory goes back before the object counts as done
+    Done(job, std::move(s), retries, bytes);
+  }
+}
+
+void UploadPool::Done(Job& job, Status status, uint64_t retries, uint64_t bytes) {
+  {
+    std::lock_guard lock(mu_);
+    pending_bytes_ -= job.memory;
+    --pending_objects_;
+    Batch& b = *job.batch;
+    b.retries_ += retries;
+    if (status.ok()) {
+      ++b.objects_;
+      b.bytes_ += bytes;
+    } else {
+      if (b.status_.ok()) b.status_ = status;
+      if (error_.ok()) error_ = status;
+    }
+    if (--b.remaining_ == 0 || !status.ok()) {
+      // A failed batch is finished at its first failure (its other objects may still be
+      // uploading, harmlessly: the batch never counts as durable).
+      b.finished_.store(true, std::memory_order_release);
+    }
+  }
+  progress_cv_.notify_all();
+}
+
+uint64_t UploadPool::pending_bytes() const {
+  std::lock_guard lock(mu_);
+  return pending_bytes_;
+}
+
+size_t UploadPool::pending_objects() const {
+  std::lock_guard lock(mu_);
+  return pending_objects_;
+}
+
+Status UploadPool::error() const {
+  std::lock_guard lock(mu_);
+  return error_;
+}
+
+void UploadPool::WaitForProgress(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mu_);
+  if (pending_objects_ == 0) return;
+  progress_cv_.wait_for(lock, timeout);
+}
+
+void UploadPool::Wait(const Batch& batch) {
+  std::unique_lock lock(mu_);
+  progress_cv_.wait(lock, [&] { return batch.finished() || stopping_; });
+}
+
+void UploadPool::WaitAll() {
+  std::unique_lock lock(mu_);
+  progress_cv_.wait(lock, [&] { return pending_objects_ == 0 || stopping_; });
 }
 
 }  // namespace tributary::connectors

@@ -10,12 +10,34 @@
 // the spill file. Upload() may be called again after a failure: everything is kept until
 // it succeeds.
 //
-// Ownership: owns its writer, buffer and spill file. Threading: one thread (the task's).
+// Ownership: owns its writer, buffer and spill file. Threading: one thread at a time (the
+// task's while the object is open, then an upload worker's once handed to UploadPool).
+//
+// UploadPool: finishes and uploads cut objects on worker threads, so the task's thread
+// keeps consuming while objects go to the store. The objects of one cut (a rotation of one
+// partition) form a Batch, durable when every one of its objects is uploaded; batches
+// finish in any order (the task's offset bookkeeping, sink_offsets.h, commits only behind
+// the earliest unfinished one). An upload that fails is retried every `retry_backoff`
+// while the error is retryable and stop is not requested; a failure that stays (not
+// retryable, or stopped) fails its batch and becomes the pool's error(), which the task
+// treats as fatal. Memory: pending_bytes() (objects submitted, not yet uploaded) counts
+// against the task's budget; the task waits (WaitForProgress) when it is full.
+// Ownership: owns the submitted FileBuilders until they are uploaded; borrows the store
+// (which must outlive the pool). Threading: every method may be called from any thread;
+// Batch results are read once finished() is true.
 #pragma once
 
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <memory>
+#include <mutex>
+#include <stop_token>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "common/status.h"
 #include "format/format_writer.h"
@@ -79,6 +101,91 @@ class FileBuilder {
   uint64_t spilled_ = 0;
   bool finished_ = false;
   std::shared_ptr<const format::ConnectSchema> schema_;
+};
+
+// Uploads a finished object, retrying every `backoff` while the error is retryable and
+// neither stop token is requested (the store has already retried each request itself).
+// `retries` (may be null) counts the extra attempts.
+Status UploadWithRetry(FileBuilder& builder, lake::ObjectStore& store, uint64_t part_size,
+                       std::chrono::milliseconds backoff, const std::stop_token& stop,
+                       const std::stop_token& abandon, uint64_t* retries);
+
+class UploadPool {
+ public:
+  struct Options {
+    lake::ObjectStore* store = nullptr;  // REQUIRES: outlives the pool
+    int threads = 4;
+    uint64_t part_size = 25ull << 20;
+    std::chrono::milliseconds retry_backoff{5000};
+    std::stop_token stop;  // ends the waits between retries
+  };
+
+  // The objects of one cut.
+  class Batch {
+   public:
+    int64_t first_offset() const { return first_offset_; }
+    // Every object uploaded, or one failed. Thread-safe.
+    bool finished() const { return finished_.load(std::memory_order_acquire); }
+    // REQUIRES: finished(). Ok, or the first failure (naming the object).
+    const Status& status() const { return status_; }
+    uint64_t objects() const { return objects_; }  // uploaded
+    uint64_t bytes() const { return bytes_; }      // uploaded
+    uint64_t retries() const { return retries_; }
+
+   private:
+    friend class UploadPool;
+    int64_t first_offset_ = 0;
+    size_t remaining_ = 0;  // guarded by the pool's mutex, like the fields below
+    Status status_;
+    uint64_t objects_ = 0, bytes_ = 0, retries_ = 0;
+    std::atomic<bool> finished_{false};
+  };
+
+  explicit UploadPool(Options options);
+  // Drops what is queued, ends retry waits, joins the workers (an upload under way
+  // completes or fails first). Call WaitAll() before to upload everything.
+  ~UploadPool();
+  UploadPool(const UploadPool&) = delete;
+  UploadPool& operator=(const UploadPool&) = delete;
+
+  // Queues the cut objects of one partition (first record at `first_offset`): each is
+  // finished (FileBuilder::Finish) and uploaded by a worker. An empty set gives a batch
+  // finished at once.
+  std::shared_ptr<const Batch> Submit(int64_t first_offset,
+                                      std::vector<std::unique_ptr<FileBuilder>> objects);
+
+  // Memory held by submitted objects not yet uploaded (as FileBuilder::MemoryBytes).
+  uint64_t pending_bytes() const;
+  size_t pending_objects() const;
+  // The first batch failure, or ok.
+  Status error() const;
+  // Blocks until an upload ends or `timeout` passes; returns at once when none is pending.
+  void WaitForProgress(std::chrono::milliseconds timeout);
+  // Blocks until `batch` is finished.
+  void Wait(const Batch& batch);
+  // Blocks until everything submitted is finished.
+  void WaitAll();
+
+ private:
+  struct Job {
+    std::unique_ptr<FileBuilder> builder;
+    std::shared_ptr<Batch> batch;
+    uint64_t memory = 0;  // counted in pending_bytes_
+  };
+  void Work();
+  void Done(Job& job, Status status, uint64_t retries, uint64_t bytes);
+
+  Options options_;
+  std::stop_source abandon_;
+  mutable std::mutex mu_;
+  std::condition_variable work_cv_;      // workers: a job was queued, or stopping
+  std::condition_variable progress_cv_;  // waiters: a job ended
+  std::deque<Job> queue_;
+  size_t pending_objects_ = 0;  // queued + running
+  uint64_t pending_bytes_ = 0;
+  Status error_;
+  bool stopping_ = false;
+  std::vector<std::thread> workers_;
 };
 
 }  // namespace tributary::connectors

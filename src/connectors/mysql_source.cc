@@ -1,60 +1,22 @@
 #include "connectors/mysql_source.h"
 
+#include "connectors/mysql_source_impl.h"
+
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <chrono>
-#include <condition_variable>
 #include <cstdlib>
-#include <map>
-#include <mutex>
 #include <random>
-#include <set>
-#include <string>
-#include <vector>
-
-#include "connectors/change_builder.h"
-#include "connectors/kafka_history_store.h"
-#include "connectors/schema_history.h"
-#include "connectors/source_binlog_stream.h"
-#include "connectors/source_offset.h"
-#include "format/debezium/envelope.h"
-#include "format/debezium/options.h"
-#include "format/debezium/schema_builder.h"
-#include "format/debezium/schema_change.h"
-#include "kafka/admin.h"
-#include "kafka/kafka_config.h"
-#include "kafka/offset_store.h"
-#include "kafka/producer.h"
-#include "mysql/binlog_client.h"
-#include "mysql/event_decoder.h"
-#include "mysql/sql_connection.h"
-#include "schema/history_store.h"
-#include "schema/schema_tracker.h"
-#include "schema/server_schema.h"
 
 namespace tributary::connectors {
 
-namespace dbz = format::debezium;
-using Clock = std::chrono::steady_clock;
-using std::chrono::milliseconds;
+using source_detail::kKafkaTimeout;
+using source_detail::NowMs;
+using source_detail::NowNs;
+using source_detail::SleepFor;
 
 namespace {
-
-constexpr milliseconds kKafkaTimeout{30000};
-
-int64_t NowMs() {
-  return std::chrono::duration_cast<milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-int64_t NowNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::string RandomRunId() {
   std::random_device rd;
@@ -65,14 +27,6 @@ std::string RandomRunId() {
   b = (b & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;
   return fmt::format("{:08x}-{:04x}-{:04x}-{:04x}-{:012x}", a >> 32, (a >> 16) & 0xffff,
                      a & 0xffff, b >> 48, b & 0xffffffffffffULL);
-}
-
-// Sleeps up to `d`, returning early when `stop` is requested.
-void SleepFor(milliseconds d, std::stop_token stop) {
-  std::mutex m;
-  std::condition_variable_any cv;
-  std::unique_lock lock(m);
-  cv.wait_for(lock, stop, d, [] { return false; });
 }
 
 // MariaDB GTID position text "d-s-n,d-s-n" ⇄ map by domain.
@@ -97,130 +51,6 @@ std::string MariaGtidPosText(const std::map<uint32_t, std::string>& m) {
 
 }  // namespace
 
-struct MySqlSource::Impl {
-  // ------------------------------------------------------------------ settings
-  config::ConnectorConfig cfg;
-  std::string name;
-  std::string server;  // topic.prefix
-  mysql::BinlogClientOptions binlog;
-  dbz::EncoderOptions enc_options;
-  dbz::ColumnFilters filters;
-  SkippedOperations skipped;
-  std::string snapshot_mode;
-  bool recovery_mode = false;  // snapshot.mode=recovery / schema_only_recovery
-  std::string locking_mode;
-  bool include_schema_changes = true;
-  bool exactly_once = false;
-  bool keep_alive = true;
-  bool tolerate_errors = false;
-  int64_t heartbeat_ms = 0;
-  int64_t flush_ms = 60000;
-  int64_t poll_ms = 500;
-  int64_t max_batch = 2048;
-  int64_t retry_timeout_ms = 0;
-  size_t max_record_bytes = 1000000;
-  std::string heartbeat_topic;
-  std::string transaction_topic;
-  std::string offsets_topic;
-  std::string offsets_file;
-  bool history_in_kafka = true;
-  std::string history_topic;
-  std::string history_file;
-  kafka::ClientConfig producer_config;
-  kafka::ClientConfig admin_config;
-
-  // ------------------------------------------------------------------ runtime
-  std::unique_ptr<kafka::Producer> producer;
-  std::unique_ptr<kafka::Admin> admin;
-  std::unique_ptr<kafka::SourceOffsetStore> offsets;
-  kafka::KafkaOffsetStore* kafka_offsets = nullptr;  // offsets, when in Kafka
-  std::unique_ptr<mysql::SqlConnection> sql;         // before tracker: its hook uses it
-  std::unique_ptr<schema::SchemaTracker> tracker;
-  std::unique_ptr<SchemaHistory> history;
-  std::unique_ptr<dbz::EventEncoder> encoder;
-  std::unique_ptr<TableEncodings> encodings;
-  std::set<std::string> topics_ready;
-  dbz::RecordBuffer records;
-  std::vector<kafka::RecordHeader> headers;
-
-  OffsetCursor cursor;
-  PendingOffsets pending;
-  std::optional<SourceOffset> stored;  // the last offset made durable
-  std::optional<SourceOffset> ready;   // newest offset whose records are all acknowledged
-  bool mariadb = false;
-  bool first_connect = true;
-
-  // The binlog transaction being read.
-  std::string file;             // current binlog file
-  std::string txn_gtid;         // its GTID, empty without
-  bool txn_begun = false;       // inside BEGIN ... COMMIT/XID
-  std::optional<uint32_t> txn_maria_domain;
-  int64_t txn_thread = -1;
-  std::string txn_query;        // the last ROWS_QUERY / ANNOTATE_ROWS statement
-  std::map<uint32_t, std::string> maria_gtids;  // completed position per domain
-  // Transaction metadata (provide.transaction.metadata).
-  struct TxMeta {
-    bool begun = false;
-    std::string id;
-    int64_t total = 0;
-    int64_t ts_ms = 0;
-    std::map<std::string, int64_t> per_table;
-  } tx;
-
-  // Exactly-once: the open Kafka transaction.
-  bool kafka_txn_open = false;
-  int64_t kafka_txn_records = 0;
-  Clock::time_point kafka_txn_started;
-  std::optional<SourceOffset> committed;  // last committed (exactly-once)
-
-  Clock::time_point last_flush = Clock::now();
-  Clock::time_point last_heartbeat = Clock::now();
-  uint64_t rows_emitted = 0;
-  uint64_t records_sent = 0;
-
-  Status Configure();
-  Status Start(std::stop_token stop);
-  Status ConnectKafka(std::stop_token stop);
-  Status Bootstrap(std::stop_token stop);
-  Status RebuildHistory(const SourceOffset& offset, std::stop_token stop);
-  Result<size_t> RecordServerSchema(const schema::ServerSchema& server, const SourceOffset& at,
-                                    std::stop_token stop);
-  Status FlushSchemaChanges();
-  Status Stream(std::stop_token stop);
-  Status StreamOnce(std::stop_token stop, bool* progressed);
-  Status HandleEvent(const mysql::DecodedEvent& e, const BinlogEventPlace& at,
-                     ResumeSkipper& skipper, std::stop_token stop);
-  Status HandleRows(const mysql::RowsEvent& rows, const mysql::DecodedEvent& e,
-                    const BinlogEventPlace& at, ResumeSkipper& skipper, std::stop_token stop);
-  Status HandleTruncate(const event::TableId& id, const mysql::DecodedEvent& e,
-                        const BinlogEventPlace& at, std::stop_token stop);
-  Status EndTransaction(const mysql::DecodedEvent& e, const BinlogEventPlace& at,
-                        std::stop_token stop);
-  Status StorePendingSchemaRecords(const mysql::DecodedEvent& e, const BinlogEventPlace& at,
-                                   std::stop_token stop);
-  Status RecordSchemaChange(const schema::SchemaChangeRecord& record, const BinlogPosition& at,
-                            const dbz::SourceInfo& source, std::stop_token stop);
-  Status Tick(std::stop_token stop);
-  Status SendRecords(std::string_view topic, int32_t partition, std::string_view what,
-                     std::stop_token stop);
-  Status EnsureTopic(const std::string& topic, bool single_partition);
-  Status BeginKafkaTransaction();
-  Status CommitKafkaTransaction();
-  Status FlushOffsets(bool final);
-  // At-least-once: queues the current offset behind the records sent so far.
-  void MarkOffset() {
-    if (!exactly_once) pending.Add(producer->LastSequence(), cursor.offset());
-  }
-  // Moves acknowledged offsets out of `pending` (keeps it as small as the records in
-  // flight, whatever offset.flush.interval.ms is).
-  void DrainAcknowledged() {
-    if (auto r = pending.TakeCommittable(producer->AckedThrough())) ready = std::move(r);
-  }
-  Status StoreOffsetNow(const SourceOffset& offset);
-  Status Finish(Status status);
-  dbz::SourceInfo BaseSource(const mysql::DecodedEvent& e, const BinlogEventPlace& at) const;
-  std::string CurrentGtids() const;
-};
 
 // ------------------------------------------------------------------ configuration
 
@@ -299,12 +129,21 @@ Status MySqlSource::Impl::Configure() {
   auto ac = kafka::ClientConfigFor(cfg, kafka::ClientRole::kAdmin);
   if (!ac) return ac.error();
   admin_config = std::move(*ac);
-  return Status::Ok();
+  return ConfigureSnapshot();
 }
 
 // ------------------------------------------------------------------ start
 
 Status MySqlSource::Impl::ConnectKafka(std::stop_token stop) {
+  // Kafka Connect gives source producers delivery.timeout.ms=Integer.MAX_VALUE: records
+  // wait for an unreachable broker as long as it takes (the bounded queue stops the binlog
+  // reader meanwhile) instead of failing after librdkafka's 300 s. The offsets store uses
+  // the same settings. A transactional producer keeps librdkafka's default, which must
+  // not exceed transaction.timeout.ms (a failed transaction is resent anyway).
+  if (!exactly_once && !producer_config.Has("delivery.timeout.ms") &&
+      !producer_config.Has("message.timeout.ms")) {
+    producer_config.Set("message.timeout.ms", "2147483647");
+  }
   kafka::ProducerOptions po;
   po.client = producer_config;
   if (exactly_once) po.transactional_id = fmt::format("tributary-{}-{}", name, server);
@@ -435,6 +274,19 @@ Status MySqlSource::Impl::Start(std::stop_token stop) {
           "schema with snapshot.mode=recovery (right only if no DDL changed the captured "
           "tables since that offset), or delete the offset to start over",
           offsets_where, SourceOffsetJson(*offset), history->store().Describe()));
+    } else if (snapshot_mode == "always" || (snapshot_mode == "when_needed" && !BinlogFileExists(offset->file))) {
+      // A new snapshot from the current position: the history so far, then the server's
+      // schema on top of it.
+      if (snapshot_mode == "always") {
+        spdlog::info("snapshot.mode=always: a new snapshot at every start");
+      } else {
+        spdlog::info("snapshot.mode=when_needed: the stored position {}:{} was purged from the "
+                     "server; taking a new snapshot",
+                     offset->file, offset->pos);
+      }
+      auto stats = history->Recover(*tracker, std::nullopt);
+      if (!stats) return stats.error().WithContext("recovering the schema history");
+      return Bootstrap(stop);
     } else {
       BinlogPosition resume{offset->file, offset->pos, offset->gtids, offset->ts_sec, false};
       auto stats = history->Recover(*tracker, resume);
@@ -446,6 +298,14 @@ Status MySqlSource::Impl::Start(std::stop_token stop) {
     stored = offset;
     committed = offset;
     cursor = OffsetCursor(*offset);
+    if (!offset->snapshot.empty()) {
+      auto st = snapshot::ParseSnapshotState(offset->snapshot);
+      if (!st) return st.error().WithContext("the offset stored in " + offsets_where);
+      spdlog::info("resuming the {} snapshot: {} tables left, {} rows sent so far",
+                   snapshot::SnapshotKindName(st->kind), st->tables.size(), st->rows_total);
+      snap = std::move(*st);
+      snapshot_started = Clock::now();
+    }
     if (mariadb) maria_gtids = ParseMariaGtidPos(offset->gtids);
     return Status::Ok();
   }
@@ -512,14 +372,6 @@ Status MySqlSource::Impl::FlushSchemaChanges() {
 
 // First start: the server's schema at a known binlog position.
 Status MySqlSource::Impl::Bootstrap(std::stop_token stop) {
-  if (snapshot_mode == "initial" || snapshot_mode == "initial_only" ||
-      snapshot_mode == "when_needed" || snapshot_mode == "always") {
-    spdlog::warn(
-        "snapshot.mode={}: data snapshots are not built yet (issue 6); taking the schema only "
-        "and streaming from the current binlog position, as snapshot.mode=no_data does. "
-        "Existing rows are NOT sent.",
-        snapshot_mode);
-  }
   SourceOffset start;
   std::optional<schema::ServerSchema> server_schema;
   auto read_position = [&]() -> Result<std::pair<std::string, uint64_t>> {
@@ -589,6 +441,17 @@ Status MySqlSource::Impl::Bootstrap(std::stop_token stop) {
                  server_schema->databases.size(), start.file, start.pos);
   }
   cursor = OffsetCursor(start);
+  if (server_schema && wants_data_snapshot) {
+    std::vector<event::TableId> tables;
+    for (const auto& db : server_schema->databases) {
+      for (const auto& t : db.tables) tables.push_back(t.id);
+    }
+    snapshot::SnapshotState st;
+    st.kind = snapshot::SnapshotKind::kInitial;
+    st.tables = SnapshotTables(tables, snapshot_include);
+    StartSnapshot(std::move(st));
+    start = cursor.offset();
+  }
   if (mariadb) maria_gtids = ParseMariaGtidPos(start.gtids);
   if (Status s = FlushSchemaChanges(); !s.ok()) return s;
   return StoreOffsetNow(start);
@@ -702,6 +565,8 @@ Status MySqlSource::Impl::FlushOffsets(bool final) {
 
 Status MySqlSource::Impl::Tick(std::stop_token stop) {
   auto now = Clock::now();
+  if (Status s = PollSignals(); !s.ok()) return s;
+  SnapshotTick(now);
   if (!exactly_once) {
     if (auto failure = producer->FirstFailure()) {
       return failure->status.WithContext(fmt::format(
@@ -819,7 +684,9 @@ Status MySqlSource::Impl::EndTransaction(const mysql::DecodedEvent& e, const Bin
 
 Status MySqlSource::Impl::HandleTruncate(const event::TableId& id, const mysql::DecodedEvent& e,
                                          const BinlogEventPlace& at, std::stop_token stop) {
-  if (skipped.truncate || !filters.IsTableCaptured(id)) return Status::Ok();
+  if (skipped.truncate || !filters.IsTableCaptured(id) || NotYetSnapshotted(id)) {
+    return Status::Ok();
+  }
   auto schema = tracker->Table(id);
   if (!schema) return Status::Ok();
   auto enc = encodings->For(schema);
@@ -850,7 +717,10 @@ Status MySqlSource::Impl::HandleRows(const mysql::RowsEvent& rows, const mysql::
   }
   event::TableId id{rows.table->database, rows.table->table};
   dbz::Operation op = OperationOf(rows.kind);
-  if (!filters.IsTableCaptured(id) || skipped.Skips(op)) {
+  if (signal_table && id == *signal_table) {
+    if (Status s = HandleSignalRows(rows, stop); !s.ok()) return s;
+  }
+  if (!filters.IsTableCaptured(id) || skipped.Skips(op) || NotYetSnapshotted(id)) {
     cursor.OnRowsEventDone();
     return Status::Ok();
   }
@@ -897,6 +767,9 @@ Status MySqlSource::Impl::HandleRows(const mysql::RowsEvent& rows, const mysql::
   ce.source.db = id.database;
   ce.source.table = id.table;
   ce.ts_ns = NowNs();
+  std::string what =
+      fmt::format("table {}.{}, binlog {}:{} row ", id.database, id.table, at.file, at.offset);
+  const size_t what_prefix = what.size();
   for (uint64_t i = 0; i < n; ++i) {
     if (i < skip) {
       cursor.OnRowDone(i, n);
@@ -916,11 +789,11 @@ Status MySqlSource::Impl::HandleRows(const mysql::RowsEvent& rows, const mysql::
     if (Status s = encoder->Encode(table, ce, &records); !s.ok()) {
       return s.WithContext(fmt::format("{}:{} row {}", at.file, at.offset, i));
     }
-    if (Status s = SendRecords(table.topic, kafka::kAnyPartition,
-                               fmt::format("table {}.{}, binlog {}:{} row {}", id.database,
-                                           id.table, at.file, at.offset, i),
-                               stop);
-        !s.ok()) {
+    NoteStreamKeys(id);
+    what.resize(what_prefix);  // "... row <i>", for messages: formatted once per event
+    fmt::format_int row_no(i);
+    what.append(row_no.data(), row_no.size());
+    if (Status s = SendRecords(table.topic, kafka::kAnyPartition, what, stop); !s.ok()) {
       return s;
     }
     ++rows_emitted;
@@ -1018,16 +891,20 @@ Status MySqlSource::Impl::StreamOnce(std::stop_token stop, bool* progressed) {
   stream.decoder().SetTableMapHook([this](mysql::TableMap& map, uint64_t offset) {
     return tracker->OnTableMap(map, file, offset);
   });
-  while (!stop.stop_requested()) {
+  stream_file = at.file;
+  stream_pos = at.pos;
+  while (!stop.stop_requested() && !finished) {
+    if (SnapshotDue()) {
+      // A chunk brings the stream to its view's position itself.
+      if (Status s = SnapshotChunk(stream, skipper, stop); !s.ok()) return s;
+      *progressed = true;
+      if (Status s = Tick(stop); !s.ok()) return s;
+      continue;
+    }
     auto batch = stream.Next();
     if (!batch) return batch.error();
     *progressed = true;
-    for (const auto& item : *batch) {
-      if (Status s = HandleEvent(*item.event, item.place, skipper, stop); !s.ok()) {
-        if (s.retryable()) return s.WithContext("Kafka");  // queue full past send timeout
-        return s;
-      }
-    }
+    if (Status s = HandleItems(*batch, skipper, stop); !s.ok()) return s;
     if (Status s = Tick(stop); !s.ok()) return s;
   }
   return Status::Ok();
@@ -1035,17 +912,60 @@ Status MySqlSource::Impl::StreamOnce(std::stop_token stop, bool* progressed) {
 
 Status MySqlSource::Impl::Stream(std::stop_token stop) {
   int failures = 0;
-  while (!stop.stop_requested()) {
+  while (!stop.stop_requested() && !finished) {
     bool progressed = false;
     Status s = StreamOnce(stop, &progressed);
-    if (stop.stop_requested()) return Status::Ok();
+    if (stop.stop_requested() || finished) return Status::Ok();
     if (s.ok()) continue;
     if (!s.retryable() || !keep_alive) return s;
-    if (exactly_once && kafka_txn_open) {
-      // What was sent in the open transaction is dropped; resume at the last commit.
-      (void)producer->AbortTransaction(kKafkaTimeout);
-      kafka_txn_open = false;
-      if (committed) cursor = OffsetCursor(*committed);
+    if (!exactly_once) {
+      if (auto failure = producer->FirstFailure()) {
+        // The producer gave a record up (delivery.timeout.ms): it refuses every later
+        // record, so reconnecting cannot help. Stop; the newest offset whose records were
+        // all acknowledged is stored on the way out, and a restart resends what follows.
+        return Status::FailedPrecondition(fmt::format(
+            "Kafka did not acknowledge a record for {} [{}]: {}. Stopping: a restart resumes "
+            "at the newest offset whose records Kafka acknowledged and sends the rest again "
+            "(nothing is lost; raise or remove delivery.timeout.ms to ride out longer "
+            "outages)",
+            failure->topic, failure->partition, failure->status.message()));
+      }
+      // The same for the offsets store's own producer, which only says so in its message.
+      if (s.message().find("an earlier Kafka delivery failed") != std::string::npos) {
+        return Status::FailedPrecondition(fmt::format(
+            "{}. Stopping: a restart resumes at the last stored offset (nothing is lost; "
+            "raise or remove delivery.timeout.ms to ride out longer outages)",
+            s.message()));
+      }
+    }
+    if (exactly_once) {
+      bool rewind = false;
+      if (kafka_txn_open) {
+        // What was sent in the open transaction is dropped; resume at the last commit.
+        (void)producer->AbortTransaction(kKafkaTimeout);
+        kafka_txn_open = false;
+        rewind = true;
+      } else {
+        // A commit that timed out (broker away longer than the timeout) goes on inside
+        // librdkafka and blocks every new transaction ("conflicting commit_transaction
+        // call") until it is completed by calling commit again, or aborted. Without a
+        // transaction in flight this is a state error and changes nothing.
+        Status c = producer->CommitTransaction(kKafkaTimeout);
+        if (c.ok()) {
+          // Nothing was sent after the failed commit (no transaction could begin), so the
+          // committed offset is the cursor's.
+          committed = cursor.offset();
+          stored = committed;
+          spdlog::info("exactly-once: the pending Kafka transaction committed at {}",
+                       SourceOffsetJson(*committed));
+        } else if (c.message().find("transaction aborted") != std::string::npos) {
+          rewind = true;  // CommitTransaction aborted it: its records are gone
+        }
+      }
+      if (rewind && committed) {
+        cursor = OffsetCursor(*committed);
+        if (Status r = RestoreSnapshotState(*committed); !r.ok()) return r;
+      }
     }
     if (progressed) failures = 0;
     int wait_ms = std::min(30000, 250 << std::min(failures, 7));

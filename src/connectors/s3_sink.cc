@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <optional>
@@ -10,6 +11,7 @@
 
 #include "config/connector_config.h"
 #include "connectors/sink_dead_letter.h"
+#include "connectors/sink_schema_topic.h"
 #include "connectors/topic_partition_writer.h"
 #include "format/record_value.h"
 #include "kafka/consumer.h"
@@ -46,6 +48,14 @@ void AddStats(WriterStats& into, const WriterStats& s) {
   into.spills += s.spills;
 }
 
+// Object uploads in flight at once: s3.part.upload.parallelism (also the parts of one
+// multipart upload in flight), default 4.
+int UploadThreads(const config::ConnectorConfig& config) {
+  constexpr const char* kKey = "s3.part.upload.parallelism";
+  if (!config.Has(kKey) || config.GetString(kKey).empty()) return 4;
+  return static_cast<int>(std::clamp<int64_t>(config.GetLong(kKey), 1, 64));
+}
+
 constexpr std::chrono::milliseconds kPollTimeout{200};
 constexpr std::chrono::milliseconds kDlqFlushTimeout{60000};
 
@@ -54,12 +64,15 @@ constexpr std::chrono::milliseconds kDlqFlushTimeout{60000};
 struct S3SinkTask::Impl final : kafka::RebalanceListener {
   SinkOptions options;
   std::unique_ptr<lake::ObjectStore> store;
+  int upload_threads = 4;
+  std::unique_ptr<UploadPool> uploads;  // made by Run(); destroyed before the store
   std::unique_ptr<lake::Partitioner> partitioner;
   kafka::ClientConfig consumer_client;
   std::unique_ptr<kafka::Consumer> consumer;
   std::unique_ptr<DeadLetterQueue> dlq;
   std::unique_ptr<format::RecordValueParser> value_parser;
   std::unique_ptr<format::RecordValueParser> key_parser;
+  std::unique_ptr<SchemaTopicTables> schema_topic;  // tributary.parquet.schema.topic
   SinkContext context;
   std::map<kafka::TopicPartition, std::unique_ptr<TopicPartitionWriter>> writers;
   WriterStats retired;  // stats of writers that are gone
@@ -112,6 +125,10 @@ struct S3SinkTask::Impl final : kafka::RebalanceListener {
     for (const auto& tp : partitions) {
       auto it = writers.find(tp);
       if (it == writers.end()) continue;
+      // Cut objects are complete: upload them, so that the commit passes them.
+      if (Status s = it->second->WaitUploads(); !s.ok() && callback_error.ok()) {
+        callback_error = s;
+      }
       it->second->Drop();
       const PartitionProgress& pr = it->second->progress();
       if (pr.NeedsCommit()) commits.push_back({tp.topic, tp.partition, *pr.Committable()});
@@ -138,6 +155,7 @@ struct S3SinkTask::Impl final : kafka::RebalanceListener {
     for (const auto& tp : partitions) {
       auto it = writers.find(tp);
       if (it == writers.end()) continue;
+      (void)it->second->ReapUploads();  // a failure is the pool's error() too
       it->second->Drop();
       spdlog::warn("sink '{}': lost topic '{}' partition {} (its open objects are dropped)",
                    options.name, tp.topic, tp.partition);
@@ -155,24 +173,28 @@ struct S3SinkTask::Impl final : kafka::RebalanceListener {
     if (!force && Clock::now() - last_commit < options.commit_interval) return Status::Ok();
     last_commit = Clock::now();
     std::vector<kafka::TopicPartitionOffset> commits;
+    // A failed upload is fatal, but what is durable elsewhere is still committed first
+    // (the failed cut holds its own partition's offset back).
+    Status upload_failure;
     for (const auto& [tp, w] : writers) {
+      if (Status s = w->ReapUploads(); !s.ok() && upload_failure.ok()) upload_failure = s;
       if (w->progress().NeedsCommit()) {
         commits.push_back({tp.topic, tp.partition, *w->progress().Committable()});
       }
     }
-    if (commits.empty()) return Status::Ok();
+    if (commits.empty()) return upload_failure;
     if (Status s = FlushDeadLetters(); !s.ok()) {
       if (!s.retryable()) return s;
       spdlog::warn("sink '{}': dead letter queue not flushed, offsets not committed yet: {}",
                    options.name, s.message());
-      return Status::Ok();
+      return upload_failure;
     }
     Status s = consumer->Commit(commits);
     if (!s.ok()) {
       // Not fatal: the next commit carries the same or later offsets; a crash in between
       // only means records are written again (to the same objects).
       spdlog::warn("sink '{}': offset commit failed: {}", options.name, s.message());
-      return Status::Ok();
+      return upload_failure;
     }
     ++task_stats.commits;
     last_durable_commit = Clock::now();
@@ -180,7 +202,7 @@ struct S3SinkTask::Impl final : kafka::RebalanceListener {
       auto it = writers.find(kafka::TopicPartition{c.topic, c.partition});
       if (it != writers.end()) it->second->progress().MarkCommitted(c.offset);
     }
-    return Status::Ok();
+    return upload_failure;
   }
 
   // ------------------------------------------------------------ records
@@ -241,6 +263,12 @@ struct S3SinkTask::Impl final : kafka::RebalanceListener {
           break;
       }
     }
+    if (schema_topic) {  // schemaless Debezium values: the table schema from the source
+      if (Status s = schema_topic->Attach(sr, &*parsed); !s.ok()) {
+        if (s.code() == StatusCode::kUnavailable) return s;
+        return Fault(rec, w, ErrorStage::kValueConverter, s.WithContext(format::RecordPosition(sr)));
+      }
+    }
     std::optional<format::ParsedValue> key;
     if (options.store_keys) {
       format::SinkRecord kr = sr;
@@ -258,11 +286,27 @@ struct S3SinkTask::Impl final : kafka::RebalanceListener {
     return r.status;
   }
 
+  uint64_t OpenBytes() const {
+    uint64_t total = 0;
+    for (const auto& [_, w] : writers) total += w->MemoryBytes();
+    return total;
+  }
+
+  // Open objects plus cut objects not yet uploaded within the budget: wait for uploads
+  // first (back-pressure), then spill the largest open buffers.
   Status EnforceMemoryBudget(bool force) {
     if (!force && bytes_since_memory_check < options.memory_budget_bytes / 16) return Status::Ok();
     bytes_since_memory_check = 0;
-    uint64_t total = 0;
-    for (const auto& [_, w] : writers) total += w->MemoryBytes();
+    uint64_t open = OpenBytes();
+    uint64_t pending = uploads ? uploads->pending_bytes() : 0;
+    while (pending > 0 && open + pending > options.memory_budget_bytes) {
+      if (context.stop.stop_requested()) return Status::Ok();
+      if (Status s = uploads->error(); !s.ok()) return s;
+      uploads->WaitForProgress(std::chrono::milliseconds(100));
+      ++task_stats.upload_waits;
+      pending = uploads->pending_bytes();
+    }
+    uint64_t total = open + pending;
     while (total > options.memory_budget_bytes) {
       TopicPartitionWriter* largest = nullptr;
       uint64_t largest_bytes = 0;
@@ -283,10 +327,16 @@ struct S3SinkTask::Impl final : kafka::RebalanceListener {
     return Status::Ok();
   }
 
-  void Shutdown() {
+  // `finish_uploads`: let the cut objects finish uploading first (a graceful stop); after
+  // a fatal error they are abandoned (written again by the next run).
+  void Shutdown(bool finish_uploads) {
+    // Objects already cut are complete: upload them so the final commit passes them
+    // (a stop during an S3 outage ends their retries: they are written again later).
+    if (uploads && finish_uploads) uploads->WaitAll();
     for (auto& [_, w] : writers) w->Drop();
+    // Commits what is durable; reports an upload that failed.
     if (Status s = CommitDurable(true); !s.ok()) {
-      spdlog::warn("sink '{}': final commit failed: {}", options.name, s.message());
+      spdlog::warn("sink '{}': at the final commit: {}", options.name, s.message());
     }
     if (consumer) {
       if (Status s = consumer->Close(); !s.ok()) {
@@ -298,6 +348,14 @@ struct S3SinkTask::Impl final : kafka::RebalanceListener {
 
   Status Run(std::stop_token stop) {
     context.stop = stop;
+    UploadPool::Options uo;
+    uo.store = store.get();
+    uo.threads = upload_threads;
+    uo.part_size = options.part_size;
+    uo.retry_backoff = options.upload_retry_backoff;
+    uo.stop = stop;
+    uploads = std::make_unique<UploadPool>(uo);
+    context.uploads = uploads.get();
     if (Status s = consumer->Subscribe(options.topics); !s.ok()) return s;
     spdlog::info("sink '{}': consuming {} into {} (group connect-{})", options.name,
                  fmt::join(options.topics, ","), store->Describe(), options.name);
@@ -313,7 +371,12 @@ struct S3SinkTask::Impl final : kafka::RebalanceListener {
         result = callback_error;
         break;
       }
+      if (Status s = uploads->error(); !s.ok()) {
+        result = s;
+        break;
+      }
       int64_t now_ms = WallClockMs();
+      if (schema_topic) schema_topic->BeginBatch();
       for (const auto& rec : poll->records) {
         result = Handle(rec, now_ms);
         if (!result.ok()) break;
@@ -330,23 +393,27 @@ struct S3SinkTask::Impl final : kafka::RebalanceListener {
         }
         if (!result.ok()) break;
       }
-      result = CommitDurable(false);
+      // Idle (nothing fetched): commit what became durable now rather than at the
+      // next interval.
+      result = CommitDurable(poll->records.empty());
       if (!result.ok()) break;
     }
     if (!result.ok() && stop.stop_requested() && result.retryable()) {
       spdlog::warn("sink '{}': stopped during: {}", options.name, result.message());
       result = Status::Ok();
     }
-    Shutdown();
+    Shutdown(result.ok());
+    uploads.reset();
+    context.uploads = nullptr;
     SinkTaskStats st = Stats();
     double busy = first_record && last_durable_commit > *first_record
                       ? std::chrono::duration<double>(last_durable_commit - *first_record).count()
                       : 0.0;
     spdlog::info("sink '{}': stopped; {} records consumed, {} written, {} skipped, {} objects "
-                 "({} bytes), {} commits, {} spills; {:.2f} s from the first record to the last "
-                 "commit",
+                 "({} bytes), {} commits, {} spills, {} waits for uploads; {:.2f} s from the "
+                 "first record to the last commit",
                  options.name, st.records, st.written, st.skipped, st.objects, st.bytes,
-                 st.commits, st.spills, busy);
+                 st.commits, st.spills, st.upload_waits, busy);
     return result;
   }
 
@@ -393,7 +460,15 @@ Result<std::unique_ptr<S3SinkTask>> S3SinkTask::Open(const config::ConnectorConf
   if (impl->options.store_keys) {
     impl->key_parser = std::make_unique<format::RecordValueParser>(format::RecordValueOptions{});
   }
+  impl->upload_threads = UploadThreads(config);
   impl->context.options = &impl->options;
+  auto schema_topic = SchemaTopicOptions::FromConfig(config);
+  if (!schema_topic) return Error(schema_topic.error());
+  if (*schema_topic) {
+    auto tables = SchemaTopicTables::Open(std::move(**schema_topic));
+    if (!tables) return Error(tables.error());
+    impl->schema_topic = std::move(*tables);
+  }
   impl->context.store = impl->store.get();
   impl->context.partitioner = impl->partitioner.get();
 

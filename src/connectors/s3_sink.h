@@ -1,4 +1,4 @@
-// S3SinkTask: the S3 sink connector's runtime (one task, one thread): Kafka topics →
+// S3SinkTask: the S3 sink connector's runtime (one task): Kafka topics →
 // partitioner → one open object per encoded partition → format writer → object store,
 // committing consumer offsets only behind durable objects.
 //
@@ -12,17 +12,23 @@
 //   start / OnAssigned: resume at the group's committed offset; replays rewrite the same
 //     objects. OnRevoked / stop: open objects are dropped (not cut early, which would make
 //     object boundaries depend on timing) and what is durable is committed.
-//   memory: when the open objects' buffers pass `memory_budget_bytes`, the largest are
-//     spilled to temporary files (names and bytes unchanged).
+//   uploads: cut objects are finished and uploaded by an UploadPool (file_builder.h) of
+//     `s3.part.upload.parallelism` workers while the task consumes on; a partition's
+//     committable offset waits for its earliest cut not yet uploaded. OnRevoked and stop
+//     wait for the uploads under way, then commit.
+//   memory: open objects' buffers plus cut objects not yet uploaded count against
+//     `memory_budget_bytes`; above it the task first waits for uploads, then spills the
+//     largest open buffers to temporary files (names and bytes unchanged).
 //   null values: behavior.on.null.values (fail | ignore | write); not given: ignore,
 //     with one WARN at the first null value (Confluent's default is fail).
 //   bad records (value not JSON, cannot be partitioned or encoded): stop with an error
 //     naming topic, partition and offset, or with errors.tolerance=all skip them (to the
 //     dead letter topic when one is set).
 //
-// Ownership: owns the consumer, the store, the partitioner, the writers, the DLQ producer.
-// Threading: Run() on one thread; RequestStop() from any thread (signal handlers use the
-// stop_source they gave Run()).
+// Ownership: owns the consumer, the store, the upload pool, the partitioner, the writers,
+// the DLQ producer. Threading: Run() on one thread (the upload pool's workers only finish
+// and upload objects handed to them); RequestStop() from any thread (signal handlers use
+// the stop_source they gave Run()).
 #pragma once
 
 #include <memory>
@@ -48,6 +54,7 @@ struct SinkTaskStats {
   uint64_t commits = 0;        // offset commits
   uint64_t spills = 0;
   uint64_t upload_retries = 0;
+  uint64_t upload_waits = 0;   // times the task waited for uploads (memory budget full)
 };
 
 class S3SinkTask {

@@ -61,5 +61,55 @@ TEST(PartitionProgressTest, CommitsOnlyMoveForward) {
   EXPECT_EQ(p.Committable(), 2);
 }
 
+TEST(PartitionProgressTest, CutsUploadedOutOfOrderReleaseTheOffsetInOrder) {
+  PartitionProgress p;
+  for (int64_t o = 0; o < 3; ++o) p.Written(o);
+  EXPECT_EQ(p.Cut(), 0);
+  for (int64_t o = 3; o < 6; ++o) p.Written(o);
+  EXPECT_EQ(p.Cut(), 3);
+  p.Written(6);  // open
+  EXPECT_EQ(p.uploading(), 2u);
+  EXPECT_EQ(p.Committable(), 0);
+  p.Uploaded(3);  // the later cut lands first: nothing moves
+  EXPECT_EQ(p.Committable(), 0);
+  p.Uploaded(0);
+  EXPECT_EQ(p.Committable(), 6);  // the open set's first offset
+  EXPECT_EQ(p.Cut(), 6);
+  EXPECT_EQ(p.Committable(), 6);
+  p.Uploaded(6);
+  EXPECT_EQ(p.Committable(), 7);
+  EXPECT_EQ(p.uploading(), 0u);
+}
+
+TEST(PartitionProgressTest, AnUnfinishedCutHoldsTheOffsetWhateverComesAfter) {
+  PartitionProgress p;
+  p.Written(10);
+  EXPECT_EQ(p.Cut(), 10);  // its upload fails or hangs
+  p.Written(11);
+  EXPECT_EQ(p.Cut(), 11);
+  p.Uploaded(11);
+  p.Skipped(12);
+  p.Written(13);
+  EXPECT_EQ(p.Cut(), 13);
+  p.Uploaded(13);
+  EXPECT_EQ(p.Committable(), 10);
+  p.Written(14);
+  p.Dropped();  // a revoke: the open object goes, the cut still holds the offset
+  EXPECT_EQ(p.Committable(), 10);
+  p.MarkCommitted(10);
+  EXPECT_FALSE(p.NeedsCommit());
+  p.Uploaded(10);  // finally durable: resume where the dropped object began
+  EXPECT_EQ(p.Committable(), 14);
+  EXPECT_TRUE(p.NeedsCommit());
+}
+
+TEST(PartitionProgressTest, CutWithNothingOpenIsNoBatch) {
+  PartitionProgress p;
+  p.Skipped(0);
+  EXPECT_FALSE(p.Cut().has_value());
+  EXPECT_EQ(p.uploading(), 0u);
+  EXPECT_EQ(p.Committable(), 1);
+}
+
 }  // namespace
 }  // namespace tributary::connectors

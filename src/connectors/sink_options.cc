@@ -98,6 +98,11 @@ Result<SinkOptions> SinkOptions::FromConfig(const config::ConnectorConfig& confi
   } else {
     return Error(Status::Unsupported(fmt::format("format.class '{}' is not supported", cls)));
   }
+  if (!config.GetString("tributary.parquet.schema.topic").empty() && simple != "ParquetFormat") {
+    return Error(Status::InvalidArgument(
+        "tributary.parquet.schema.topic types Parquet columns; it needs "
+        "format.class=io.confluent.connect.s3.format.parquet.ParquetFormat"));
+  }
   if (o.store_keys) {
     format::JsonLinesOptions keys;  // keys.format.class is JsonFormat (the only one allowed)
     o.make_key_format = [keys]() -> Result<std::unique_ptr<format::FormatWriter>> {

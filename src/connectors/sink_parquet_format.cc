@@ -33,6 +33,7 @@ enum class Conv : uint8_t {
   kDecimal,      // DECIMAL column: base64 unscaled bytes, or a JSON number
   kDecimalText,  // too wide for DECIMAL(38): exact text
   kJsonText,     // arrays, maps: compact JSON
+  kZonedTimestamp,  // io.debezium.time.ZonedTimestamp ISO text → µs since the epoch (UTC)
 };
 
 struct FieldPlan {
@@ -46,6 +47,90 @@ struct FieldPlan {
 };
 
 constexpr int32_t kMaxDecimalPrecision = 38;
+constexpr std::string_view kZonedTimestampName = "io.debezium.time.ZonedTimestamp";
+
+// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
+int64_t DaysFromCivil(int64_t y, int64_t m, int64_t d) {
+  y -= m <= 2 ? 1 : 0;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const int64_t yoe = y - era * 400;
+  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+}  // namespace
+
+// ISO-8601 instant with an offset as Debezium's ZonedTimestamp writes it
+// (DateTimeFormatter.ISO_OFFSET_DATE_TIME): `[+-]YYYY-MM-DDTHH:MM[:SS[.f{1,9}]](Z|±HH:MM[:SS])`.
+// Fractions beyond microseconds are cut (MySQL keeps at most 6 digits).
+std::optional<int64_t> ParseZonedTimestampMicros(std::string_view s) {
+  size_t i = 0;
+  auto digits = [&](size_t n, int64_t* out) {
+    if (i + n > s.size()) return false;
+    int64_t v = 0;
+    for (size_t k = 0; k < n; ++k) {
+      char c = s[i + k];
+      if (c < '0' || c > '9') return false;
+      v = v * 10 + (c - '0');
+    }
+    *out = v;
+    i += n;
+    return true;
+  };
+  auto expect = [&](char c) {
+    if (i < s.size() && s[i] == c) {
+      ++i;
+      return true;
+    }
+    return false;
+  };
+  bool neg_year = false;
+  if (i < s.size() && (s[i] == '+' || s[i] == '-')) neg_year = s[i++] == '-';
+  size_t year_digits = 0;
+  while (i + year_digits < s.size() && s[i + year_digits] >= '0' && s[i + year_digits] <= '9') {
+    ++year_digits;
+  }
+  int64_t year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0, micros = 0;
+  if (year_digits < 4 || year_digits > 9 || !digits(year_digits, &year)) return std::nullopt;
+  if (neg_year) year = -year;
+  if (!expect('-') || !digits(2, &month) || !expect('-') || !digits(2, &day)) return std::nullopt;
+  if (!expect('T') || !digits(2, &hour) || !expect(':') || !digits(2, &minute)) return std::nullopt;
+  if (expect(':')) {
+    if (!digits(2, &second)) return std::nullopt;
+    if (expect('.')) {
+      size_t n = 0;
+      while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
+        if (n < 6) micros = micros * 10 + (s[i] - '0');
+        ++n;
+        ++i;
+      }
+      if (n == 0 || n > 9) return std::nullopt;
+      for (size_t k = n; k < 6; ++k) micros *= 10;
+    }
+  }
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) {
+    return std::nullopt;
+  }
+  int64_t offset_s = 0;
+  if (expect('Z')) {
+  } else if (i < s.size() && (s[i] == '+' || s[i] == '-')) {
+    bool neg = s[i++] == '-';
+    int64_t oh = 0, om = 0, os = 0;
+    if (!digits(2, &oh) || !expect(':') || !digits(2, &om)) return std::nullopt;
+    if (expect(':') && !digits(2, &os)) return std::nullopt;
+    if (oh > 18 || om > 59 || os > 59) return std::nullopt;
+    offset_s = (oh * 3600 + om * 60 + os) * (neg ? -1 : 1);
+  } else {
+    return std::nullopt;
+  }
+  if (i != s.size()) return std::nullopt;
+  int64_t secs = DaysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second -
+                 offset_s;
+  return secs * 1000000 + micros;
+}
+
+namespace {
 
 std::string_view Name(const ConnectSchema& s) { return s.name; }
 
@@ -110,7 +195,12 @@ Status AddField(pq::ParquetSchema& schema, int parent, const std::string& name,
     case ConnectType::kFloat32: leaf(PT::kFloat, LT::None(), Conv::kFloat); break;
     case ConnectType::kFloat64: leaf(PT::kDouble, LT::None(), Conv::kDouble); break;
     case ConnectType::kString:
-      leaf(PT::kByteArray, n == "io.debezium.data.Json" ? LT::Json() : LT::String(), Conv::kString);
+      if (n == kZonedTimestampName) {
+        leaf(PT::kInt64, LT::Timestamp(true, pq::TimeUnit::kMicros), Conv::kZonedTimestamp);
+      } else {
+        leaf(PT::kByteArray, n == "io.debezium.data.Json" ? LT::Json() : LT::String(),
+             Conv::kString);
+      }
       break;
     case ConnectType::kBytes:
       if (s.is_decimal()) {
@@ -310,6 +400,13 @@ class SinkParquetFormat final : public format::FormatWriter {
           writer_->AppendBytes(f.leaf, scratch_);
         }
         return Status::Ok();
+      case Conv::kZonedTimestamp: {
+        std::optional<int64_t> us;
+        if (v.is_string()) us = ParseZonedTimestampMicros(v.text());
+        if (!us) return bad("an ISO-8601 timestamp with an offset (ZonedTimestamp)");
+        if constexpr (!kDry) writer_->AppendInt64(f.leaf, *us);
+        return Status::Ok();
+      }
       case Conv::kJsonText:
         if constexpr (!kDry) {
           scratch_.clear();

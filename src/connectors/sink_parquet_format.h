@@ -12,9 +12,12 @@
 //   TIME(MILLIS), MicroTime → TIME(MICROS); Connect Timestamp → TIMESTAMP(MILLIS, UTC);
 //   Debezium Timestamp → TIMESTAMP(MILLIS), MicroTimestamp → TIMESTAMP(MICROS), both
 //   local (not UTC-adjusted), NanoTimestamp → TIMESTAMP(NANOS); io.debezium.data.Json →
-//   JSON; ZonedTimestamp → STRING (its ISO text, exact); arrays and maps → JSON text.
+//   JSON; ZonedTimestamp (ISO text with an offset) → TIMESTAMP(MICROS, UTC-adjusted);
+//   arrays and maps → JSON text.
 // Optional fields are optional columns; a null optional struct nulls every leaf under it.
-// Records without a schema are refused (as Confluent refuses them): kUnsupported.
+// Records without a schema are refused (as Confluent refuses them): kUnsupported; for
+// schemaless Debezium topics the task first attaches the table's schema from the
+// source's schema-change topic (sink_schema_topic.h, tributary.parquet.schema.topic).
 // One schema per object: a record with another schema RequiresNewObject().
 //
 // The whole object is produced by the writer (row groups streamed to the object buffer
@@ -23,6 +26,8 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <string_view>
 
 #include "common/status.h"
 #include "format/format_writer.h"
@@ -43,5 +48,9 @@ struct SinkParquetOptions {
 };
 
 std::unique_ptr<format::FormatWriter> MakeSinkParquetFormat(const SinkParquetOptions& options);
+
+// Microseconds since the epoch of a Debezium ZonedTimestamp ("2024-03-01T10:00:00.5Z",
+// "...+02:00"); nullopt when the text is not an ISO-8601 instant with an offset.
+std::optional<int64_t> ParseZonedTimestampMicros(std::string_view text);
 
 }  // namespace tributary::connectors

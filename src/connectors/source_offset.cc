@@ -41,6 +41,11 @@ std::string SourceOffsetJson(const SourceOffset& o) {
   if (o.event != 0) fmt::format_to(std::back_inserter(out), ",\"event\":{}", o.event);
   if (o.ts_sec != 0) fmt::format_to(std::back_inserter(out), ",\"ts_sec\":{}", o.ts_sec);
   if (o.server_id != 0) fmt::format_to(std::back_inserter(out), ",\"server_id\":{}", o.server_id);
+  if (!o.snapshot.empty()) {
+    if (o.snapshot_initial) out += ",\"snapshot\":true";
+    out += ",\"tributary_snapshot\":";
+    out += o.snapshot;
+  }
   out.push_back('}');
   return out;
 }
@@ -78,6 +83,15 @@ Result<SourceOffset> ParseSourceOffset(std::string_view json) {
   if (auto g = v.find("gtids"); g != v.end() && !g->is_null()) {
     if (!g->is_string()) return Error(Status::Corruption("source offset: \"gtids\" must be a string"));
     o.gtids = g->get<std::string>();
+  }
+  if (auto t = v.find("tributary_snapshot"); t != v.end() && !t->is_null()) {
+    if (!t->is_object()) {
+      return Error(Status::Corruption("source offset: \"tributary_snapshot\" must be an object"));
+    }
+    o.snapshot = t->dump();
+    auto initial = v.find("snapshot");
+    o.snapshot_initial = initial != v.end() && ((initial->is_boolean() && initial->get<bool>()) ||
+                                                (initial->is_string() && *initial == "true"));
   }
   return o;
 }

@@ -38,12 +38,17 @@ struct SourceOffset {
   uint64_t row = 0;    // rows of the next rows event already emitted
   int64_t ts_sec = 0;
   uint64_t server_id = 0;
+  // A snapshot in progress: SnapshotStateJson (snapshot/snapshot_state.h), written as
+  // "tributary_snapshot" (plus Debezium's "snapshot":true for an initial snapshot);
+  // empty = streaming only.
+  std::string snapshot;
+  bool snapshot_initial = false;
 
   friend bool operator==(const SourceOffset&, const SourceOffset&) = default;
 };
 
-// Compact JSON, fields in the order file, pos, gtids, row, event, ts_sec, server_id;
-// gtids, row, event, ts_sec and server_id only when non-zero / non-empty.
+// Compact JSON, fields in the order file, pos, gtids, row, event, ts_sec, server_id,
+// snapshot, tributary_snapshot; each only when non-zero / non-empty (pos always).
 std::string SourceOffsetJson(const SourceOffset& offset);
 
 // Parses an offset object (ours or Debezium's, any field order; unknown fields such as
@@ -74,6 +79,11 @@ class OffsetCursor {
   // The transaction ended (XID, COMMIT, DDL); `next_pos` is the end of that event,
   // `gtids` the completed GTID state afterwards ("" keeps the previous one).
   void OnTransactionEnd(uint64_t next_pos, std::string_view gtids);
+  // The snapshot progress carried by every offset from now on ("" = none).
+  void SetSnapshot(std::string state_json, bool initial) {
+    offset_.snapshot = std::move(state_json);
+    offset_.snapshot_initial = initial && !offset_.snapshot.empty();
+  }
   void SetEventInfo(int64_t ts_sec, uint64_t server_id) {
     offset_.ts_sec = ts_sec;
     offset_.server_id = server_id;

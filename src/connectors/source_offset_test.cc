@@ -50,6 +50,30 @@ TEST(ParseSourceOffset, RoundTrips) {
   EXPECT_EQ(*back, o);
 }
 
+TEST(ParseSourceOffset, CarriesSnapshotProgress) {
+  SourceOffset o{"binlog.000010", 44602, "", 0, 0, 0, 0};
+  o.snapshot = R"({"kind":"initial","tables":[["d","t"]],"key":"[5]"})";
+  o.snapshot_initial = true;
+  std::string json = SourceOffsetJson(o);
+  EXPECT_EQ(json,
+            R"({"file":"binlog.000010","pos":44602,"snapshot":true,"tributary_snapshot":)"
+            R"({"kind":"initial","tables":[["d","t"]],"key":"[5]"}})");
+  auto back = ParseSourceOffset(json);
+  ASSERT_TRUE(back.has_value()) << back.error().ToString();
+  EXPECT_EQ(*back, o);
+  EXPECT_FALSE(ParseSourceOffset(R"({"file":"b","tributary_snapshot":[1]})").has_value());
+  // The cursor keeps the progress across transactions until it is replaced.
+  OffsetCursor c(SourceOffset{"b.000001", 4});
+  c.SetSnapshot(o.snapshot, false);
+  c.OnTransactionStart(100);
+  c.OnTransactionEnd(200, "");
+  EXPECT_EQ(c.offset().snapshot, o.snapshot);
+  EXPECT_FALSE(c.offset().snapshot_initial);
+  c.SetSnapshot("", true);
+  EXPECT_TRUE(c.offset().snapshot.empty());
+  EXPECT_FALSE(c.offset().snapshot_initial);
+}
+
 TEST(ParseSourceOffset, AcceptsSnapshotMarkersAndQuotedNumbers) {
   auto o = ParseSourceOffset(R"({"file":"b.000001","pos":"44602","snapshot":true,"transaction_id":null})");
   ASSERT_TRUE(o.has_value()) << o.error().ToString();

@@ -219,26 +219,6 @@ void TopicPartitionWriter::Skip(int64_t offset) {
   ++stats_.skipped;
 }
 
-Status TopicPartitionWriter::UploadWithRetry(FileBuilder& builder) {
-  const SinkOptions& opt = *context_.options;
-  for (int attempt = 1;; ++attempt) {
-    Status s = builder.Upload(*context_.store, opt.part_size);
-    if (s.ok()) {
-      ++stats_.objects;
-      stats_.bytes += builder.content_bytes();
-      return s;
-    }
-    if (!s.retryable()) return s;
-    ++stats_.upload_retries;
-    spdlog::warn("upload of {} failed (attempt {}), retrying in {} ms: {}", builder.key(), attempt,
-                 opt.upload_retry_backoff.count(), s.message());
-    if (!SleepUnlessStopped(opt.upload_retry_backoff, context_.stop)) {
-      return Status::Unavailable(fmt::format("stopped while retrying the upload of {}: {}",
-                                             builder.key(), s.message()));
-    }
-  }
-}
-
 Status TopicPartitionWriter::PutWithRetry(const std::string& key, const std::string& bytes) {
   const SinkOptions& opt = *context_.options;
   for (;;) {
@@ -253,20 +233,74 @@ Status TopicPartitionWriter::PutWithRetry(const std::string& key, const std::str
 }
 
 Status TopicPartitionWriter::CommitFiles(lake::RotateReason reason) {
-  for (auto& [encoded, obj] : files_) {
-    for (FileBuilder* b : {obj.value.get(), obj.keys.get()}) {
-      if (b == nullptr) continue;
-      if (Status s = b->Finish(); !s.ok()) return s;
-      if (Status s = UploadWithRetry(*b); !s.ok()) return s;
+  const SinkOptions& opt = *context_.options;
+  size_t count = 0;
+  if (context_.uploads != nullptr) {
+    std::vector<std::unique_ptr<FileBuilder>> objects;
+    for (auto& [encoded, obj] : files_) {
+      if (obj.value) objects.push_back(std::move(obj.value));
+      if (obj.keys) objects.push_back(std::move(obj.keys));
     }
+    count = objects.size();
+    std::optional<int64_t> first = progress_.Cut();
+    if (!first && count > 0) {
+      return Status::Internal(fmt::format("topic '{}' partition {}: objects cut without records",
+                                          topic_, partition_));
+    }
+    if (first) uploading_.push_back(context_.uploads->Submit(*first, std::move(objects)));
+  } else {
+    for (auto& [encoded, obj] : files_) {
+      for (FileBuilder* b : {obj.value.get(), obj.keys.get()}) {
+        if (b == nullptr) continue;
+        if (Status s = b->Finish(); !s.ok()) return s;
+        if (Status s = UploadWithRetry(*b, *context_.store, opt.part_size,
+                                       opt.upload_retry_backoff, context_.stop, {},
+                                       &stats_.upload_retries);
+            !s.ok()) {
+          return s;
+        }
+        ++stats_.objects;
+        stats_.bytes += b->content_bytes();
+        ++count;
+      }
+    }
+    progress_.Durable();
   }
-  spdlog::debug("topic '{}' partition {}: committed {} object(s) up to offset {} ({})", topic_,
-                partition_, files_.size(), policy_.last_offset(), lake::RotateReasonName(reason));
+  spdlog::debug("topic '{}' partition {}: cut {} object(s) up to offset {} ({})", topic_,
+                partition_, count, policy_.last_offset(), lake::RotateReasonName(reason));
   files_.clear();
   policy_.Committed();
-  progress_.Durable();
   ++stats_.rotations;
   return Status::Ok();
+}
+
+Status TopicPartitionWriter::ReapUploads() {
+  Status failure;
+  for (auto it = uploading_.begin(); it != uploading_.end();) {
+    const UploadPool::Batch& b = **it;
+    if (!b.finished()) {
+      ++it;
+      continue;
+    }
+    if (!b.status().ok()) {
+      if (failure.ok()) failure = b.status();
+      ++it;  // stays: its records are not durable
+      continue;
+    }
+    progress_.Uploaded(b.first_offset());
+    stats_.objects += b.objects();
+    stats_.bytes += b.bytes();
+    stats_.upload_retries += b.retries();
+    it = uploading_.erase(it);
+  }
+  return failure;
+}
+
+Status TopicPartitionWriter::WaitUploads() {
+  if (context_.uploads != nullptr) {
+    for (const auto& b : uploading_) context_.uploads->Wait(*b);
+  }
+  return ReapUploads();
 }
 
 Status TopicPartitionWriter::CommitOpen(lake::RotateReason reason) {

@@ -11,15 +11,21 @@
 // a crash or a rebalance writes the same objects, byte for byte, under the same names,
 // and overwrites what an earlier run already uploaded: exactly-once files.
 //
+// A rotation cuts the open set: with an UploadPool in the context the cut objects are
+// handed to it (finished and uploaded on its workers) and the writer goes on at once; the
+// committable offset stays at the cut's first offset until ReapUploads() sees every
+// object of that cut uploaded (cuts may complete in any order; the offset never passes an
+// unfinished one). Without a pool (tests) the cut is finished and uploaded in place.
 // Uploads that fail after the store's own retries are retried every
 // `upload_retry_backoff` until they succeed or the task is stopped (an S3 outage blocks
 // the sink; nothing is lost or skipped).
 //
-// Ownership: owns its open objects; borrows the SinkContext (which must outlive it).
-// Threading: the sink task's thread only.
+// Ownership: owns its open objects and its handles on cuts being uploaded; borrows the
+// SinkContext (which must outlive it). Threading: the sink task's thread only.
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -44,6 +50,7 @@ struct SinkContext {
   const SinkOptions* options = nullptr;
   lake::ObjectStore* store = nullptr;
   const lake::Partitioner* partitioner = nullptr;
+  UploadPool* uploads = nullptr;  // null: cuts are uploaded on the calling thread
   std::stop_token stop;
 };
 
@@ -90,8 +97,17 @@ class TopicPartitionWriter {
   // deterministic).
   Status CommitOpen(lake::RotateReason reason);
   // Drops the open objects (revoke, stop): they are re-read later from the committable
-  // offset.
+  // offset. Cuts being uploaded are not affected.
   void Drop();
+
+  // Takes note of the cuts whose upload has finished: the committable offset moves past
+  // the uploaded ones, their counts go to stats(). Returns the failure of a cut that
+  // failed (fatal: the task stops), else ok.
+  Status ReapUploads();
+  // Blocks until every cut of this partition has finished uploading, then ReapUploads().
+  Status WaitUploads();
+  // Cuts handed to the pool and not yet reaped.
+  size_t uploading() const { return uploading_.size(); }
 
   PartitionProgress& progress() { return progress_; }
   const PartitionProgress& progress() const { return progress_; }
@@ -114,7 +130,6 @@ class TopicPartitionWriter {
     std::unique_ptr<FileBuilder> keys;   // with store.kafka.keys
   };
   Status CommitFiles(lake::RotateReason reason);
-  Status UploadWithRetry(FileBuilder& builder);
   Status PutWithRetry(const std::string& key, const std::string& bytes);
   uint64_t OpenObjectBytes() const;
 
@@ -123,6 +138,7 @@ class TopicPartitionWriter {
   int32_t partition_;
   lake::RotationPolicy policy_;
   std::map<std::string, OpenObject> files_;  // by encoded partition
+  std::deque<std::shared_ptr<const UploadPool::Batch>> uploading_;  // in cut order
   PartitionProgress progress_;
   WriterStats stats_;
   bool cuts_loaded_ = false;

@@ -1,12 +1,17 @@
 #include "connectors/topic_partition_writer.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <condition_variable>
 #include <filesystem>
 #include <map>
+#include <mutex>
 #include <optional>
+#include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "format/json_lines_format.h"
@@ -25,6 +30,87 @@ struct Rec {
 };
 
 std::string Row(int64_t id) { return "{\"id\":" + std::to_string(id) + ",\"name\":\"n" + std::to_string(id) + "\"}"; }
+
+// A real local folder store behind a gate: writes of a held key wait until it is
+// released; a key may fail for good (kFailedPrecondition) or a number of times
+// (kUnavailable, retryable). For the upload pool's order and failure tests.
+class GateStore final : public lake::ObjectStore {
+ public:
+  explicit GateStore(lake::ObjectStore* inner) : inner_(inner) {}
+
+  void Hold(const std::string& key_part) {
+    std::lock_guard lock(mu_);
+    held_.insert(key_part);
+  }
+  void Release(const std::string& key_part) {
+    {
+      std::lock_guard lock(mu_);
+      held_.erase(key_part);
+    }
+    cv_.notify_all();
+  }
+  void FailForGood(const std::string& key_part) {
+    std::lock_guard lock(mu_);
+    broken_.insert(key_part);
+  }
+  void FailTimes(const std::string& key_part, int times) {
+    std::lock_guard lock(mu_);
+    flaky_[key_part] = times;
+  }
+  int writes() const {
+    std::lock_guard lock(mu_);
+    return writes_;
+  }
+
+  std::string Describe() const override { return "gate:" + inner_->Describe(); }
+  Status Put(std::string_view key, std::span<const std::byte> data,
+             const lake::WriteOptions& options = {}) override {
+    if (Status s = Gate(key); !s.ok()) return s;
+    return inner_->Put(key, data, options);
+  }
+  Result<std::unique_ptr<lake::ObjectUpload>> BeginUpload(
+      std::string_view key, const lake::WriteOptions& options = {}) override {
+    if (Status s = Gate(key); !s.ok()) return Error(s);
+    return inner_->BeginUpload(key, options);
+  }
+  Result<std::string> Get(std::string_view key) override { return inner_->Get(key); }
+  Result<std::optional<lake::ObjectInfo>> Head(std::string_view key) override {
+    return inner_->Head(key);
+  }
+  Result<lake::ListPage> List(std::string_view prefix, std::string_view token,
+                              int max_keys = 1000) override {
+    return inner_->List(prefix, token, max_keys);
+  }
+  Status Delete(std::string_view key) override { return inner_->Delete(key); }
+
+ private:
+  Status Gate(std::string_view key) {
+    std::unique_lock lock(mu_);
+    ++writes_;
+    auto matches = [&](const std::set<std::string>& set) {
+      for (const auto& part : set) {
+        if (key.find(part) != std::string_view::npos) return true;
+      }
+      return false;
+    };
+    cv_.wait(lock, [&] { return !matches(held_); });
+    if (matches(broken_)) return Status::FailedPrecondition(fmt::format("{}: 403 AccessDenied", key));
+    for (auto& [part, left] : flaky_) {
+      if (key.find(part) != std::string_view::npos && left > 0) {
+        --left;
+        return Status::Unavailable(fmt::format("{}: 503 SlowDown", key));
+      }
+    }
+    return Status::Ok();
+  }
+
+  lake::ObjectStore* inner_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::set<std::string> held_, broken_;
+  std::map<std::string, int> flaky_;
+  int writes_ = 0;
+};
 
 // A sink over a real local folder store.
 class Harness {
@@ -46,12 +132,14 @@ class Harness {
   }
   ~Harness() { std::filesystem::remove_all(root_); }
 
-  std::unique_ptr<TopicPartitionWriter> NewWriter() {
+  std::unique_ptr<TopicPartitionWriter> NewWriter(UploadPool* uploads = nullptr,
+                                                  lake::ObjectStore* store = nullptr) {
     partitioner_ = std::move(*lake::Partitioner::Create(options.partitioner));
     SinkContext ctx;
     ctx.options = &options;
-    ctx.store = store_.get();
+    ctx.store = store != nullptr ? store : store_.get();
     ctx.partitioner = partitioner_.get();
+    ctx.uploads = uploads;
     return std::make_unique<TopicPartitionWriter>(ctx, "orders", 0);
   }
 
@@ -92,6 +180,16 @@ class Harness {
   void Clear() {
     std::filesystem::remove_all(root_);
     store_ = std::move(*lake::LocalStore::Open(root_));
+  }
+
+  lake::ObjectStore* store() { return store_.get(); }
+  UploadPool::Options PoolOptions(lake::ObjectStore* store, int threads) {
+    UploadPool::Options o;
+    o.store = store;
+    o.threads = threads;
+    o.part_size = options.part_size;
+    o.retry_backoff = options.upload_retry_backoff;
+    return o;
   }
 
   SinkOptions options;
@@ -271,6 +369,146 @@ TEST(TopicPartitionWriterTest, AnUnencodableRecordIsTheRecordsFault) {
   EXPECT_TRUE(r.record_fault);
   EXPECT_NE(r.status.message().find("offset 7"), std::string::npos) << r.status.message();
   EXPECT_EQ(w->open_objects(), 0u);
+}
+
+// ---------------------------------------------------------------- upload pool
+
+constexpr const char* kObj0 = "orders+0+0000000000.json";
+constexpr const char* kObj3 = "orders+0+0000000003.json";
+constexpr const char* kObj6 = "orders+0+0000000006.json";
+
+// Waits until the pool has nothing pending (the test's own bound: 10 s).
+void Drain(UploadPool& pool) {
+  for (int i = 0; i < 1000 && pool.pending_objects() > 0; ++i) {
+    pool.WaitForProgress(std::chrono::milliseconds(10));
+  }
+  ASSERT_EQ(pool.pending_objects(), 0u);
+}
+
+TEST(UploadPoolTest, OutOfOrderCompletionKeepsTheOffsetAtTheEarliestCut) {
+  Harness h;  // flush.size 3
+  std::vector<Rec> recs;
+  for (int64_t i = 0; i < 10; ++i) recs.push_back({i, Row(i)});
+  {
+    auto w = h.NewWriter();  // the reference: uploads in place
+    for (const auto& r : recs) ASSERT_TRUE(h.Feed(*w, r).ok());
+  }
+  auto reference = h.Objects();
+  ASSERT_EQ(reference.size(), 3u);
+  h.Clear();
+
+  GateStore gate(h.store());
+  gate.Hold(kObj0);  // the first cut's upload stalls; the later ones go through
+  UploadPool pool(h.PoolOptions(&gate, 2));
+  auto w = h.NewWriter(&pool, &gate);
+  for (const auto& r : recs) ASSERT_TRUE(h.Feed(*w, r).ok());  // cuts at 0, 3, 6; 9 open
+  EXPECT_EQ(w->uploading(), 3u);
+  // One worker is stuck on object 0; the other uploads 3 and 6.
+  for (int i = 0; i < 1000 && pool.pending_objects() > 1; ++i) {
+    pool.WaitForProgress(std::chrono::milliseconds(10));
+  }
+  ASSERT_EQ(pool.pending_objects(), 1u);
+  auto partial = h.Objects();
+  EXPECT_EQ(partial.size(), 2u);
+  EXPECT_FALSE(partial.count("topics/orders/partition=0/" + std::string(kObj0)));
+  ASSERT_TRUE(w->ReapUploads().ok());
+  EXPECT_EQ(w->uploading(), 1u);                // 3 and 6 reaped, 0 still uploading
+  EXPECT_EQ(w->progress().Committable(), 0);    // not past the unfinished cut
+  EXPECT_GT(pool.pending_bytes(), 0u);          // object 0 still counts against memory
+  EXPECT_EQ(w->stats().objects, 2u);
+
+  gate.Release(kObj0);
+  ASSERT_TRUE(w->WaitUploads().ok());
+  EXPECT_EQ(w->uploading(), 0u);
+  EXPECT_EQ(w->progress().Committable(), 9);  // offset 9 is open
+  EXPECT_EQ(pool.pending_bytes(), 0u);
+  EXPECT_EQ(w->stats().objects, 3u);
+  EXPECT_TRUE(pool.error().ok());
+  EXPECT_EQ(h.Objects(), reference);  // same names, same bytes
+}
+
+TEST(UploadPoolTest, AFailedUploadIsFatalAndHoldsTheOffset) {
+  Harness h;
+  GateStore gate(h.store());
+  gate.FailForGood(kObj3);
+  UploadPool pool(h.PoolOptions(&gate, 2));
+  auto w = h.NewWriter(&pool, &gate);
+  for (int64_t i = 0; i < 9; ++i) ASSERT_TRUE(h.Feed(*w, {i, Row(i)}).ok());  // cuts 0, 3, 6
+  Drain(pool);
+  Status s = w->ReapUploads();
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("AccessDenied"), std::string::npos) << s.message();
+  EXPECT_FALSE(pool.error().ok());
+  EXPECT_FALSE(w->WaitUploads().ok());  // does not block on the failed cut
+  // 0..2 are durable, 3..5 are not, so nothing at or after 3 may be committed, even
+  // though the cut at 6 was uploaded.
+  EXPECT_EQ(w->progress().Committable(), 3);
+  EXPECT_EQ(w->uploading(), 1u);
+  auto objects = h.Objects();
+  EXPECT_EQ(objects.size(), 2u);
+  EXPECT_TRUE(objects.count("topics/orders/partition=0/" + std::string(kObj6)));
+}
+
+TEST(UploadPoolTest, RetryableFailuresAreRetriedUntilTheUploadSucceeds) {
+  Harness h;
+  GateStore gate(h.store());
+  gate.FailTimes(kObj0, 2);
+  UploadPool pool(h.PoolOptions(&gate, 1));
+  auto w = h.NewWriter(&pool, &gate);
+  for (int64_t i = 0; i < 3; ++i) ASSERT_TRUE(h.Feed(*w, {i, Row(i)}).ok());
+  ASSERT_TRUE(w->WaitUploads().ok());
+  EXPECT_EQ(w->stats().upload_retries, 2u);
+  EXPECT_EQ(w->stats().objects, 1u);
+  EXPECT_EQ(w->progress().Committable(), 3);
+  EXPECT_EQ(gate.writes(), 3);
+  EXPECT_TRUE(pool.error().ok());
+}
+
+TEST(UploadPoolTest, StopEndsTheRetriesOfAnOutage) {
+  Harness h;
+  h.options.upload_retry_backoff = std::chrono::milliseconds(50);
+  GateStore gate(h.store());
+  gate.FailTimes(kObj0, 1000000);  // the store is down
+  std::stop_source stop;
+  UploadPool::Options o = h.PoolOptions(&gate, 1);
+  o.stop = stop.get_token();
+  UploadPool pool(o);
+  auto w = h.NewWriter(&pool, &gate);
+  for (int64_t i = 0; i < 3; ++i) ASSERT_TRUE(h.Feed(*w, {i, Row(i)}).ok());
+  for (int i = 0; i < 1000 && gate.writes() < 3; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_TRUE(w->ReapUploads().ok());  // still retrying: not finished, not failed
+  EXPECT_EQ(w->progress().Committable(), 0);
+  stop.request_stop();
+  Status s = w->WaitUploads();
+  EXPECT_FALSE(s.ok());
+  EXPECT_TRUE(s.retryable()) << s.message();
+  EXPECT_EQ(w->progress().Committable(), 0);  // read again after the restart
+  EXPECT_TRUE(h.Objects().empty());
+}
+
+TEST(UploadPoolTest, KeysObjectsAndValueObjectsOfACutAreOneBatch) {
+  Harness h;
+  h.options.store_keys = true;
+  h.options.rotation.flush_size = 2;
+  GateStore gate(h.store());
+  gate.Hold("orders+0+0000000000.keys.json");
+  UploadPool pool(h.PoolOptions(&gate, 2));
+  auto w = h.NewWriter(&pool, &gate);
+  ASSERT_TRUE(h.Feed(*w, {0, Row(0), kT0, "{\"id\":0}"}).ok());
+  ASSERT_TRUE(h.Feed(*w, {1, Row(1), kT0, "{\"id\":1}"}).ok());  // cut: value + keys object
+  for (int i = 0; i < 1000 && pool.pending_objects() > 1; ++i) {
+    pool.WaitForProgress(std::chrono::milliseconds(10));
+  }
+  ASSERT_EQ(pool.pending_objects(), 1u);
+  ASSERT_TRUE(w->ReapUploads().ok());
+  EXPECT_EQ(h.Objects().size(), 1u);          // the value object is there ...
+  EXPECT_EQ(w->progress().Committable(), 0);  // ... but its keys are not: not durable
+  gate.Release("orders+0+0000000000.keys.json");
+  ASSERT_TRUE(w->WaitUploads().ok());
+  EXPECT_EQ(w->progress().Committable(), 2);
+  EXPECT_EQ(h.Objects().size(), 2u);
 }
 
 }  // namespace

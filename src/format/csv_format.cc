@@ -216,6 +216,47 @@ void AppendMetadataCell(CsvMetadata column, const ParsedValue& value, const CsvO
   AppendCell(v, nullptr, options, out);
 }
 
+// CsvRowColumns(value) compared with `columns` without building it: nullopt when the
+// value has no row (CsvRowColumns gives nullopt), else whether they are equal.
+std::optional<bool> RowColumnsEqual(const ParsedValue& value,
+                                    const std::vector<std::string>& columns) {
+  if (value.is_tombstone()) return std::nullopt;
+  RowSource r = RowOf(value);
+  if (r.single_value) return columns.size() == 1 && columns[0] == "value";
+  if (r.schema != nullptr) {
+    if (r.schema->fields.size() != columns.size()) return false;
+    for (size_t i = 0; i < columns.size(); ++i) {
+      if (r.schema->fields[i].name != columns[i]) return false;
+    }
+    return true;
+  }
+  if (!r.row.is_object()) return std::nullopt;
+  if (r.row.size() != columns.size()) return false;
+  size_t i = 0;
+  for (JsonView c = r.row.first_child(); c.valid(); c = c.next_sibling(), ++i) {
+    if (c.key() != columns[i]) return false;
+  }
+  return true;
+}
+
+// True when the row object's members are `columns`, in order and each once: cell i is
+// then member i (no lookup by name). `unique` says the columns are known to be distinct
+// (a schema's field names).
+bool RowAligned(JsonView row, const std::vector<std::string>& columns, bool unique) {
+  if (!row.is_object() || row.size() != columns.size()) return false;
+  size_t i = 0;
+  for (JsonView c = row.first_child(); c.valid(); c = c.next_sibling(), ++i) {
+    if (c.key() != columns[i]) return false;
+  }
+  if (unique) return true;
+  for (size_t a = 1; a < columns.size(); ++a) {
+    for (size_t b = 0; b < a; ++b) {
+      if (columns[a] == columns[b]) return false;  // a repeated name: the last value wins
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 std::optional<std::vector<std::string>> CsvRowColumns(const ParsedValue& value) {
@@ -258,8 +299,8 @@ Status CsvFormat::Begin(std::string* out) {
 
 bool CsvFormat::RequiresNewObject(const ParsedValue& value) const {
   if (records_ == 0 || !columns_known_) return false;
-  auto cols = CsvRowColumns(value);
-  return cols && *cols != columns_;
+  std::optional<bool> same = RowColumnsEqual(value, columns_);
+  return same && !*same;
 }
 
 Status CsvFormat::Emit(std::string_view bytes) {
@@ -271,8 +312,11 @@ Status CsvFormat::Emit(std::string_view bytes) {
 
 Status CsvFormat::Append(const SinkRecord& record, const ParsedValue& value) {
   if (out_ == nullptr) return Status::Internal("CsvFormat::Append before Begin");
-  auto cols = CsvRowColumns(value);
   row_.clear();
+  std::optional<bool> same =
+      columns_known_ ? RowColumnsEqual(value, columns_) : std::optional<bool>();
+  std::optional<std::vector<std::string>> cols;
+  if (!columns_known_) cols = CsvRowColumns(value);
   if (!columns_known_ && cols) {
     columns_ = *cols;
     columns_known_ = true;
@@ -290,7 +334,7 @@ Status CsvFormat::Append(const SinkRecord& record, const ParsedValue& value) {
       }
       row_.append(options_.line_separator);
     }
-  } else if (cols && *cols != columns_) {
+  } else if (same && !*same) {
     return Status::FailedPrecondition(
         fmt::format("{}: the record's columns differ from the object's header; start a new object",
                     RecordPosition(record)));
@@ -312,14 +356,26 @@ Status CsvFormat::Append(const SinkRecord& record, const ParsedValue& value) {
     AppendCell(r.row, value.schema.get(), options_, &row_);
     first = false;
   } else {
-    for (const std::string& c : columns_) {
+    const bool aligned = RowAligned(r.row, columns_, r.schema != nullptr);
+    JsonView member = aligned ? r.row.first_child() : JsonView();
+    for (size_t i = 0; i < columns_.size(); ++i) {
+      const std::string& c = columns_[i];
       if (!first) row_.push_back(',');
       first = false;
       const ConnectSchema* fs = nullptr;
       if (r.schema != nullptr) {
-        if (const ConnectField* f = r.schema->FindField(c)) fs = &f->schema;
+        if (i < r.schema->fields.size() && r.schema->fields[i].name == c) {
+          fs = &r.schema->fields[i].schema;
+        } else if (const ConnectField* f = r.schema->FindField(c)) {
+          fs = &f->schema;
+        }
       }
-      AppendCell(r.row.Get(c), fs, options_, &row_);
+      if (aligned) {
+        AppendCell(member, fs, options_, &row_);
+        member = member.next_sibling();
+      } else {
+        AppendCell(r.row.Get(c), fs, options_, &row_);
+      }
     }
   }
   for (CsvMetadata m : options_.metadata) {

@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <deque>
 #include <limits>
 #include <vector>
 
@@ -140,37 +141,111 @@ namespace {
 // Members of a JSON object as a Jackson ObjectNode holds them (a repeated name keeps its
 // first position and its last value), in java.util.HashMap iteration order when asked:
 // buckets of a table sized for the entries (16, doubled while size > 0.75 × capacity),
-// entries of one bucket in insertion order.
-std::vector<JsonView> MemberOrder(JsonView object, bool java_order) {
-  std::vector<JsonView> members;
-  members.reserve(object.size());
-  for (JsonView c = object.first_child(); c.valid(); c = c.next_sibling()) {
+// entries of one bucket in insertion order. `children` are the object's members in
+// document order; the result lists indices into it.
+void ComputeMemberOrder(const std::vector<JsonView>& children, bool java_order,
+                        std::vector<uint32_t>* order) {
+  order->clear();
+  for (uint32_t i = 0; i < children.size(); ++i) {
     bool replaced = false;
-    for (JsonView& m : members) {
-      if (m.key() == c.key()) {
-        m = c;
+    for (uint32_t& m : *order) {
+      if (children[m].key() == children[i].key()) {
+        m = i;
         replaced = true;
         break;
       }
     }
-    if (!replaced) members.push_back(c);
+    if (!replaced) order->push_back(i);
   }
-  if (!java_order || members.size() < 2) return members;
+  if (!java_order || order->size() < 2) return;
   size_t capacity = 16;
-  while (members.size() > capacity * 3 / 4) capacity *= 2;
-  std::vector<std::pair<uint32_t, size_t>> order;  // (bucket, insertion index)
-  order.reserve(members.size());
-  for (size_t i = 0; i < members.size(); ++i) {
-    uint32_t h = static_cast<uint32_t>(JavaStringHash(members[i].key()));
+  while (order->size() > capacity * 3 / 4) capacity *= 2;
+  std::vector<std::pair<uint32_t, uint32_t>> keyed;  // (bucket, position in *order)
+  keyed.reserve(order->size());
+  for (uint32_t i = 0; i < order->size(); ++i) {
+    uint32_t h = static_cast<uint32_t>(JavaStringHash(children[(*order)[i]].key()));
     h ^= h >> 16;
-    order.emplace_back(h & static_cast<uint32_t>(capacity - 1), i);
+    keyed.emplace_back(h & static_cast<uint32_t>(capacity - 1), i);
   }
-  std::sort(order.begin(), order.end());
-  std::vector<JsonView> sorted;
-  sorted.reserve(members.size());
-  for (const auto& [bucket, i] : order) sorted.push_back(members[i]);
-  return sorted;
+  std::sort(keyed.begin(), keyed.end());
+  std::vector<uint32_t> sorted;
+  sorted.reserve(order->size());
+  for (const auto& [bucket, i] : keyed) sorted.push_back((*order)[i]);
+  *order = std::move(sorted);
 }
+
+}  // namespace
+
+// The member orders of the object shapes seen lately (a shape: the member names in
+// document order). Records of a topic repeat a few shapes (a Debezium event: the
+// envelope, the row, the source block), so the order is computed once per shape instead
+// of hashing and sorting every object's names. Small objects only; gives up on data
+// whose shapes do not repeat.
+class MemberOrderCache {
+ public:
+  // The order of `children` (see ComputeMemberOrder) into *out.
+  void Order(const std::vector<JsonView>& children, bool java_order, std::vector<uint32_t>* out) {
+    if (enabled_ && children.size() <= kMaxMembers) {
+      for (size_t s = 0; s < shapes_.size(); ++s) {
+        Shape& shape = shapes_[s];
+        if (shape.java_order != java_order || shape.keys.size() != children.size()) continue;
+        bool same = true;
+        for (size_t i = 0; i < children.size() && same; ++i) {
+          same = shape.keys[i] == children[i].key();
+        }
+        if (same) {
+          ++hits_;
+          *out = shape.order;
+          return;
+        }
+      }
+      ++misses_;
+      if (misses_ > 4096 && misses_ > hits_) enabled_ = false;  // shapes do not repeat
+      if (shapes_.size() < kMaxShapes) {
+        shapes_.emplace_back();
+      } else {
+        next_victim_ = (next_victim_ + 1) % kMaxShapes;
+        std::swap(shapes_[next_victim_], shapes_.back());
+      }
+      Shape& shape = shapes_.back();
+      shape.java_order = java_order;
+      shape.keys.clear();
+      for (const JsonView& c : children) shape.keys.emplace_back(c.key());
+      ComputeMemberOrder(children, java_order, &shape.order);
+      *out = shape.order;
+      return;
+    }
+    ComputeMemberOrder(children, java_order, out);
+  }
+
+  // Reusable buffers for the members of an object at nesting `depth` and their order
+  // (references stay valid while deeper levels are added: deques).
+  std::vector<JsonView>& Members(int depth) {
+    if (static_cast<size_t>(depth) >= members_.size()) members_.resize(depth + 1);
+    return members_[depth];
+  }
+  std::vector<uint32_t>& Orders(int depth) {
+    if (static_cast<size_t>(depth) >= orders_.size()) orders_.resize(depth + 1);
+    return orders_[depth];
+  }
+
+ private:
+  static constexpr size_t kMaxMembers = 64;
+  static constexpr size_t kMaxShapes = 32;
+  struct Shape {
+    bool java_order = true;
+    std::vector<std::string> keys;
+    std::vector<uint32_t> order;
+  };
+  std::vector<Shape> shapes_;
+  size_t next_victim_ = 0;
+  std::deque<std::vector<JsonView>> members_;
+  std::deque<std::vector<uint32_t>> orders_;
+  uint64_t hits_ = 0, misses_ = 0;
+  bool enabled_ = true;
+};
+
+namespace {
 
 // JsonNode.doubleValue()/floatValue() of a number token read as a BigDecimal
 // (USE_BIG_DECIMAL_FOR_FLOATS): correctly rounded, and a zero has no sign.
@@ -198,6 +273,14 @@ int64_t JavaLongValue(std::string_view integer) {
   }
   if (negative) v = ~v + 1;
   return static_cast<int64_t>(v);
+}
+
+// An integer token Java would print back unchanged as a long (JSON forbids leading zeros,
+// so only "-0" and values past ±999,999,999,999,999,999 differ): its text is the output.
+// `max_digits` narrows it further (an int32 field: 9 digits always fit).
+bool VerbatimInteger(std::string_view integer, size_t max_digits) {
+  size_t digits = integer.size() - (!integer.empty() && integer[0] == '-' ? 1 : 0);
+  return digits <= max_digits && integer != "-0";
 }
 
 // hashCode of a boxed map key, from the key's JSON text as the encoder wrote it.
@@ -229,7 +312,8 @@ uint32_t JavaKeyHash(ConnectType type, const std::string& text) {
 
 class Encoder {
  public:
-  Encoder(const JsonLinesOptions& options, std::string* out) : options_(options), out_(out) {}
+  Encoder(const JsonLinesOptions& options, MemberOrderCache* cache, std::string* out)
+      : options_(options), cache_(cache), out_(out) {}
 
   // Jackson writing Connect data without a schema (the JsonFormat path for Maps etc.).
   Status Schemaless(JsonView v, int depth) {
@@ -243,7 +327,9 @@ class Encoder {
       case JsonType::kBool: out_->append(v.bool_value() ? "true" : "false"); break;
       case JsonType::kString: AppendJacksonString(v.text(), out_); break;
       case JsonType::kNumber:
-        if (v.is_integer()) {
+        if (v.is_integer() && VerbatimInteger(v.text(), 18)) {
+          out_->append(v.text());
+        } else if (v.is_integer()) {
           fmt::format_to(std::back_inserter(*out_), "{}", JavaLongValue(v.text()));
         } else {
           out_->append(QuotedIfNotFinite(JavaDoubleText(JavaFloating<double>(v.text()))));
@@ -263,13 +349,14 @@ class Encoder {
       case JsonType::kObject: {
         out_->push_back('{');
         bool first = true;
-        for (JsonView m : MemberOrder(v, options_.java_map_order)) {
+        Status s = ForEachMember(v, depth, [&](JsonView m) {
           if (!first) out_->push_back(',');
           first = false;
           AppendJacksonString(m.key(), out_);
           out_->push_back(':');
-          if (Status s = Schemaless(m, depth + 1); !s.ok()) return s;
-        }
+          return Schemaless(m, depth + 1);
+        });
+        if (!s.ok()) return s;
         out_->push_back('}');
         break;
       }
@@ -303,6 +390,16 @@ class Encoder {
       case ConnectType::kInt32:
       case ConnectType::kInt64: {
         if (!v.is_number()) return Mismatch(path, ConnectTypeName(schema.type), v);
+        if (v.is_integer()) {
+          size_t max_digits = schema.type == ConnectType::kInt64   ? 18
+                              : schema.type == ConnectType::kInt32 ? 9
+                              : schema.type == ConnectType::kInt16 ? 4
+                                                                   : 2;
+          if (VerbatimInteger(v.text(), max_digits)) {
+            out_->append(v.text());
+            return Status::Ok();
+          }
+        }
         int64_t x;
         if (v.is_integer()) {
           x = JavaLongValue(v.text());
@@ -361,7 +458,7 @@ class Encoder {
           if (!v.is_object()) return Mismatch(path, "map (JSON object)", v);
           out_->push_back('{');
           bool first = true;
-          for (JsonView m : MemberOrder(v, options_.java_map_order)) {
+          Status s = ForEachMember(v, depth, [&](JsonView m) {
             if (!first) out_->push_back(',');
             first = false;
             AppendJacksonString(m.key(), out_);
@@ -369,9 +466,11 @@ class Encoder {
             size_t len = path.size();
             path += ".";
             path += m.key();
-            if (Status s = WithSchema(*schema.values, m, path, depth + 1); !s.ok()) return s;
+            Status ms = WithSchema(*schema.values, m, path, depth + 1);
             path.resize(len);
-          }
+            return ms;
+          });
+          if (!s.ok()) return s;
           out_->push_back('}');
           return Status::Ok();
         }
@@ -438,6 +537,36 @@ class Encoder {
         if (!v.is_object()) return Mismatch(path, "struct (JSON object)", v);
         out_->push_back('{');
         bool first = true;
+        if (v.size() == schema.fields.size()) {
+          // Members in the schema's order (as JsonConverter writes them): no lookups. Field
+          // names are unique, so equal names in order also mean no repeated member.
+          bool aligned = true;
+          JsonView c = v.first_child();
+          for (const ConnectField& f : schema.fields) {
+            if (!c.valid() || c.key() != f.name) {
+              aligned = false;
+              break;
+            }
+            c = c.next_sibling();
+          }
+          if (aligned) {
+            c = v.first_child();
+            for (const ConnectField& f : schema.fields) {
+              if (!first) out_->push_back(',');
+              first = false;
+              AppendJacksonString(f.name, out_);
+              out_->push_back(':');
+              size_t len = path.size();
+              if (!path.empty()) path += ".";
+              path += f.name;
+              if (Status s = WithSchema(f.schema, c, path, depth + 1); !s.ok()) return s;
+              path.resize(len);
+              c = c.next_sibling();
+            }
+            out_->push_back('}');
+            return Status::Ok();
+          }
+        }
         for (const ConnectField& f : schema.fields) {
           if (!first) out_->push_back(',');
           first = false;
@@ -502,7 +631,22 @@ class Encoder {
     return Status::Ok();
   }
 
+  // Calls f(member) for the members of object `v` in the order Jackson writes them.
+  template <typename F>
+  Status ForEachMember(JsonView v, int depth, F&& f) {
+    std::vector<JsonView>& members = cache_->Members(depth);
+    members.clear();
+    for (JsonView c = v.first_child(); c.valid(); c = c.next_sibling()) members.push_back(c);
+    std::vector<uint32_t>& order = cache_->Orders(depth);
+    cache_->Order(members, options_.java_map_order, &order);
+    for (uint32_t i : order) {
+      if (Status s = f(members[i]); !s.ok()) return s;
+    }
+    return Status::Ok();
+  }
+
   const JsonLinesOptions& options_;
+  MemberOrderCache* cache_;
   std::string* out_;
 };
 
@@ -510,11 +654,17 @@ class Encoder {
 
 Status EncodeConfluentJson(const ParsedValue& value, const JsonLinesOptions& options,
                            std::string* out) {
+  MemberOrderCache cache;
+  return EncodeConfluentJson(value, options, &cache, out);
+}
+
+Status EncodeConfluentJson(const ParsedValue& value, const JsonLinesOptions& options,
+                           MemberOrderCache* cache, std::string* out) {
   if (value.is_tombstone()) {
     out->append("null");
     return Status::Ok();
   }
-  Encoder encoder(options, out);
+  Encoder encoder(options, cache, out);
   if (value.schema) {
     std::string path;
     return encoder.WithSchema(*value.schema, value.payload, path, 0);
@@ -538,7 +688,8 @@ JsonLinesOptions JsonLinesOptions::FromConfig(const config::ConnectorConfig& con
   return o;
 }
 
-JsonLinesFormat::JsonLinesFormat(JsonLinesOptions options) : options_(options) {
+JsonLinesFormat::JsonLinesFormat(JsonLinesOptions options)
+    : options_(options), member_orders_(std::make_unique<MemberOrderCache>()) {
   if (options_.compression == Compression::kGzip) {
     gzip_ = std::make_unique<GzipStream>(options_.compression_level);
   }
@@ -560,15 +711,26 @@ Status JsonLinesFormat::Begin(std::string* out) {
 
 Status JsonLinesFormat::Append(const SinkRecord& record, const ParsedValue& value) {
   if (out_ == nullptr) return Status::Internal("JsonLinesFormat::Append before Begin");
+  if (!gzip_) {
+    // Straight into the object (no copy); a value that cannot be encoded leaves nothing.
+    size_t at = out_->size();
+    Status s = EncodeConfluentJson(value, options_, member_orders_.get(), out_);
+    if (!s.ok()) {
+      out_->resize(at);
+      return s.WithContext(RecordPosition(record));
+    }
+    out_->push_back('\n');
+    plain_bytes_ += out_->size() - at;
+    ++records_;
+    return Status::Ok();
+  }
   line_.clear();
-  Status s = EncodeConfluentJson(value, options_, &line_);
+  Status s = EncodeConfluentJson(value, options_, member_orders_.get(), &line_);
   if (!s.ok()) return s.WithContext(RecordPosition(record));
   line_.push_back('\n');
   plain_bytes_ += line_.size();
   ++records_;
-  if (gzip_) return gzip_->Write(line_, out_);
-  out_->append(line_);
-  return Status::Ok();
+  return gzip_->Write(line_, out_);
 }
 
 Status JsonLinesFormat::Finish() {

@@ -33,6 +33,8 @@ class ConnectorConfig;
 
 namespace tributary::format {
 
+class MemberOrderCache;  // json_lines_format.cc
+
 enum class Compression : uint8_t { kNone, kGzip };
 enum class DecimalFormat : uint8_t { kBase64, kNumeric };
 
@@ -65,6 +67,7 @@ class JsonLinesFormat final : public FormatWriter {
  private:
   JsonLinesOptions options_;
   std::unique_ptr<GzipStream> gzip_;
+  std::unique_ptr<MemberOrderCache> member_orders_;  // object member orders per shape
   std::string* out_ = nullptr;
   std::string line_;  // one encoded line (reused)
   uint64_t records_ = 0;
@@ -75,6 +78,9 @@ class JsonLinesFormat final : public FormatWriter {
 // and for the keys/headers files. Errors are kCorruption ("<path>: ...").
 Status EncodeConfluentJson(const ParsedValue& value, const JsonLinesOptions& options,
                            std::string* out);
+// The same with the member orders of earlier values kept in `cache` (a writer's own).
+Status EncodeConfluentJson(const ParsedValue& value, const JsonLinesOptions& options,
+                           MemberOrderCache* cache, std::string* out);
 
 // Java's Double.toString / Float.toString (JDK 19+ shortest form): "1.0", "1.0E10",
 // "1.0E-5", "123.456", "NaN", "Infinity".

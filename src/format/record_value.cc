@@ -123,10 +123,14 @@ constexpr int kMaxDepth = 512;
 
 // Fills a JsonDocument from simdjson on-demand values. Every byte the nodes view is
 // copied into the document's storage, reserved once for the input size (unescaped text is
-// never longer than its JSON form), so views never move.
+// never longer than its JSON form), so views never move. With `view_input`, keys and
+// strings without escapes view the input itself instead (the caller keeps the input
+// alive and unchanged as long as the document: RecordValueParser's buffer, until its next
+// Parse); only escaped text is copied.
 class JsonTreeBuilder {
  public:
-  JsonTreeBuilder(JsonDocument* doc, size_t input_size) : doc_(doc) {
+  JsonTreeBuilder(JsonDocument* doc, size_t input_size, bool view_input = false)
+      : doc_(doc), view_input_(view_input) {
     doc_->nodes_.clear();
     doc_->storage_.clear();
     doc_->storage_.reserve(input_size + 16);
@@ -146,13 +150,15 @@ class JsonTreeBuilder {
         uint32_t last = JsonNode::kNone;
         uint32_t count = 0;
         for (auto field : obj) {
-          std::string_view k;
-          if (auto e = field.unescaped_key().get(k); e) return Fail(e);
           std::string_view stored_key;
-          if (auto s = Store(k); !s)
-            return Error(s.error());
-          else
-            stored_key = *s;
+          if (!RawKey(field, &stored_key)) {
+            std::string_view k;
+            if (auto e = field.unescaped_key().get(k); e) return Fail(e);
+            if (auto s = Store(k); !s)
+              return Error(s.error());
+            else
+              stored_key = *s;
+          }
           od::value child;
           if (auto e = field.value().get(child); e) return Fail(e);
           auto ci = Build(child, stored_key, depth + 1);
@@ -181,6 +187,16 @@ class JsonTreeBuilder {
         return index;
       }
       case od::json_type::string: {
+        if (view_input_) {
+          // Text without escapes is its own unescaped form: view it in the input.
+          std::string_view raw = TrimRight(v.raw_json_token());
+          if (raw.size() >= 2 && raw.front() == '"' && raw.back() == '"' &&
+              raw.substr(1, raw.size() - 2).find('\\') == std::string_view::npos) {
+            doc_->nodes_[index].type = JsonType::kString;
+            doc_->nodes_[index].text = raw.substr(1, raw.size() - 2);
+            return index;
+          }
+        }
         std::string_view s;
         if (auto e = v.get_string().get(s); e) return Fail(e);
         return SetString(index, s);
@@ -251,6 +267,20 @@ class JsonTreeBuilder {
     return Error(Status::Corruption(fmt::format("invalid JSON ({})", simdjson::error_message(e))));
   }
 
+  // With view_input: the key of `field` as it is in the input when it has no escape.
+  template <typename Field>
+  bool RawKey(Field& field, std::string_view* key) {
+    if (!view_input_) return false;
+    od::raw_json_string raw;
+    if (field.key().get(raw) != simdjson::SUCCESS) return false;
+    const char* p = reinterpret_cast<const char*>(raw.raw());  // after the quote
+    const char* q = p;
+    while (*q != '"' && *q != '\\') ++q;  // stage 1 found the closing quote
+    if (*q != '"') return false;
+    *key = std::string_view(p, static_cast<size_t>(q - p));
+    return true;
+  }
+
   uint32_t NewNode(std::string_view key) {
     JsonNode n;
     n.key = key;
@@ -299,6 +329,7 @@ class JsonTreeBuilder {
   }
 
   JsonDocument* doc_;
+  bool view_input_;
 };
 
 namespace {
@@ -359,11 +390,46 @@ Result<JsonDocument> JsonDocument::Parse(std::string_view json) {
 
 // ---------------------------------------------------------------- compact JSON
 
+namespace {
+
+// Length of the prefix of `s` that Jackson writes as it is: no byte below 0x20, no '"',
+// no '\\', no lead byte of a 4-byte UTF-8 sequence (>= 0xF0). Eight bytes at a time.
+size_t PlainJsonPrefix(std::string_view s) {
+  constexpr uint64_t kOnes = 0x0101010101010101ull;
+  constexpr uint64_t kHigh = 0x8080808080808080ull;
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t x;
+    std::memcpy(&x, s.data() + i, 8);
+    uint64_t below20 = (x - kOnes * 0x20) & ~x;            // high bit: byte < 0x20 (or >= 0x80)
+    uint64_t q = x ^ (kOnes * '"');  // zero byte: '"'
+    uint64_t quote = (q - kOnes) & ~q;
+    uint64_t b = x ^ (kOnes * '\\');  // zero byte: '\\'
+    uint64_t slash = (b - kOnes) & ~b;
+    uint64_t f0 = ((x & (kOnes * 0xF0)) ^ (kOnes * 0xF0));  // zero byte: >= 0xF0
+    uint64_t four = (f0 - kOnes) & ~f0;
+    if (((below20 | quote | slash | four) & kHigh) != 0) break;
+  }
+  for (; i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x20 || c == '"' || c == '\\' || c >= 0xf0) break;
+  }
+  return i;
+}
+
+}  // namespace
+
 void AppendJacksonString(std::string_view utf8, std::string* out) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   out->push_back('"');
+  size_t plain = PlainJsonPrefix(utf8);
+  if (plain == utf8.size()) {
+    out->append(utf8);
+    out->push_back('"');
+    return;
+  }
   size_t run = 0;
-  for (size_t i = 0; i < utf8.size(); ++i) {
+  for (size_t i = plain; i < utf8.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(utf8[i]);
     if (c >= 0xf0 && i + 3 < utf8.size()) {
       // Jackson writes characters outside the BMP as an escaped UTF-16 surrogate pair.
@@ -641,12 +707,32 @@ struct RecordValueParser::Impl {
   std::string padded;
   JsonDocument doc;
   uint64_t hits = 0, misses = 0;
+  // The schema of the previous record (its text and its parse).
+  bool has_last = false;
+  std::string last_text;
+  std::shared_ptr<const ConnectSchema> last_schema;
 
   // LRU cache: schema text → parsed schema.
   std::list<std::pair<std::string, std::shared_ptr<const ConnectSchema>>> lru;
   std::unordered_map<std::string_view, decltype(lru)::iterator> index;
 
   Result<std::shared_ptr<const ConnectSchema>> SchemaFor(std::string_view text) {
+    // Consecutive records of a topic mostly carry the same schema: one compare instead of
+    // hashing the (often several KB) text.
+    if (has_last && text == last_text) {
+      ++hits;
+      return last_schema;
+    }
+    auto found = SchemaLookup(text);
+    if (found && options.schema_cache_size > 0) {
+      has_last = true;
+      last_text.assign(text);
+      last_schema = *found;
+    }
+    return found;
+  }
+
+  Result<std::shared_ptr<const ConnectSchema>> SchemaLookup(std::string_view text) {
     if (auto it = index.find(text); it != index.end()) {
       ++hits;
       lru.splice(lru.begin(), lru, it->second);
@@ -672,10 +758,13 @@ struct RecordValueParser::Impl {
     return schema;
   }
 
-  // Looks at the root object's member names: an envelope has exactly "schema" and
-  // "payload". Sets the raw span of the schema value.
-  Status ScanEnvelope(od::document& d, std::string_view input, bool* is_envelope,
-                      std::string_view* schema_text) {
+  // One pass over the root object's members: an envelope has exactly "schema" and
+  // "payload". The payload's tree is built as it is met (so an envelope is read once; the
+  // schema value is only skipped); the raw span of the schema value is kept. A first
+  // member of another name ends the scan at once (plain JSON, e.g. a Debezium payload).
+  // When it is not an envelope the caller rewinds and builds the whole value.
+  Status ScanEnvelope(od::document& d, std::string_view input, JsonTreeBuilder& builder,
+                      bool* is_envelope, std::string_view* schema_text, uint32_t* payload_index) {
     *is_envelope = false;
     od::object obj;
     if (auto e = d.get_object().get(obj); e) {
@@ -697,16 +786,24 @@ struct RecordValueParser::Impl {
         return Status::Corruption(fmt::format("invalid JSON ({})", simdjson::error_message(e)));
       }
       if (count == 2) second_key = reinterpret_cast<const char*>(raw_key.raw()) - 1;
-      if (k == "schema") {
+      od::value v;
+      if (k == "schema" && !has_schema) {
         has_schema = true;
         schema_first = count == 1;
-        od::value v;
         if (auto e = field.value().get(v); e) {
           return Status::Corruption(fmt::format("invalid JSON ({})", simdjson::error_message(e)));
         }
         schema_start = v.raw_json_token().data();
-      } else if (k == "payload") {
+      } else if (k == "payload" && !has_payload) {
         has_payload = true;
+        if (auto e = field.value().get(v); e) {
+          return Status::Corruption(fmt::format("invalid JSON ({})", simdjson::error_message(e)));
+        }
+        auto idx = builder.Build(v, {}, 0);
+        if (!idx) return idx.error();
+        *payload_index = *idx;
+      } else {
+        return Status::Ok();  // another member: not an envelope
       }
     }
     if (count != 2 || !has_schema || !has_payload) return Status::Ok();
@@ -749,37 +846,19 @@ struct RecordValueParser::Impl {
         return Status::Corruption(fmt::format("not JSON ({})", simdjson::error_message(e)));
       }
     }
+    uint32_t payload_index = JsonNode::kNone;
     if (!scalar && root_type == od::json_type::object && options.envelope != EnvelopeMode::kNever) {
-      Status s = ScanEnvelope(d, json, &envelope, &schema_text);
+      JsonTreeBuilder builder(&doc, input.size(), /*view_input=*/true);
+      Status s = ScanEnvelope(d, json, builder, &envelope, &schema_text, &payload_index);
       if (!s.ok()) return s;
-      d.rewind();
+      if (!envelope) d.rewind();
     }
     if (options.envelope == EnvelopeMode::kRequired && !envelope) {
       return Status::Corruption(
           "value.converter.schemas.enable=true needs {\"schema\": ..., \"payload\": ...} and "
           "no other members; set it to false for plain JSON");
     }
-    JsonTreeBuilder builder(&doc, input.size());
     if (envelope) {
-      od::object obj;
-      if (auto e = d.get_object().get(obj); e) {
-        return Status::Corruption(fmt::format("not JSON ({})", simdjson::error_message(e)));
-      }
-      uint32_t payload_index = JsonNode::kNone;
-      for (auto field : obj) {
-        std::string_view k;
-        if (auto e = field.unescaped_key().get(k); e) {
-          return Status::Corruption(fmt::format("not JSON ({})", simdjson::error_message(e)));
-        }
-        if (k != "payload") continue;  // the schema is skipped (cached by its text)
-        od::value v;
-        if (auto e = field.value().get(v); e) {
-          return Status::Corruption(fmt::format("not JSON ({})", simdjson::error_message(e)));
-        }
-        auto idx = builder.Build(v, {}, 0);
-        if (!idx) return idx.error();
-        payload_index = *idx;
-      }
       Status end = CheckAtEnd(d);
       if (!end.ok()) return end;
       auto schema = SchemaFor(schema_text);
@@ -788,6 +867,7 @@ struct RecordValueParser::Impl {
       out->schema = std::move(*schema);
       out->payload = JsonView(&doc, payload_index);
     } else {
+      JsonTreeBuilder builder(&doc, input.size(), /*view_input=*/true);  // starts afresh
       Result<uint32_t> root = Error(Status::Internal("unset"));
       if (scalar) {
         root = builder.BuildScalarRoot(d, json);
@@ -814,20 +894,34 @@ struct RecordValueParser::Impl {
   static void DetectDebezium(ParsedValue* v) {
     const JsonView p = v->payload;
     if (!p.is_object()) return;
-    JsonView op = p.Get("op");
-    JsonView source = p.Get("source");
+    // One pass over the members (the last of a repeated name wins, as JsonView::Get).
+    JsonView op, source, before, after, transaction, ts_ms;
+    for (JsonView c = p.first_child(); c.valid(); c = c.next_sibling()) {
+      std::string_view k = c.key();
+      if (k == "op") {
+        op = c;
+      } else if (k == "source") {
+        source = c;
+      } else if (k == "before") {
+        before = c;
+      } else if (k == "after") {
+        after = c;
+      } else if (k == "transaction") {
+        transaction = c;
+      } else if (k == "ts_ms") {
+        ts_ms = c;
+      }
+    }
     if (!op.is_string() || op.text().size() != 1 || !source.is_object()) return;
     if (std::string_view("crudtm").find(op.text()[0]) == std::string_view::npos) return;
-    JsonView before = p.Get("before");
-    JsonView after = p.Get("after");
     if (!before.valid() && !after.valid()) return;
     DebeziumEnvelope env;
     env.op = op.text()[0];
     env.before = before;
     env.after = after;
     env.source = source;
-    env.transaction = p.Get("transaction");
-    env.ts_ms = p.Get("ts_ms");
+    env.transaction = transaction;
+    env.ts_ms = ts_ms;
     if (v->schema) {
       const ConnectField* f = v->schema->FindField(env.op == 'd' ? "before" : "after");
       if (f == nullptr) f = v->schema->FindField("after");

@@ -98,8 +98,10 @@ class JsonView {
   uint32_t index_ = JsonNode::kNone;
 };
 
-// An arena of JsonNodes plus the bytes they view (unescaped strings, number tokens); owns
-// everything it points to, so it can be moved and kept. Not copyable (views would dangle).
+// An arena of JsonNodes plus the bytes they view (unescaped strings, number tokens); one
+// made by Parse() owns everything it points to, so it can be moved and kept. (The
+// documents inside RecordValueParser also view the parser's copy of the input, for text
+// without escapes: they live as the ParsedValue does.) Not copyable (views would dangle).
 class JsonDocument {
  public:
   JsonDocument() = default;

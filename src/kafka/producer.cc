@@ -6,6 +6,7 @@
 #include <atomic>
 #include <bit>
 #include <condition_variable>
+#include <cstring>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
@@ -35,6 +36,7 @@ struct Producer::Impl {
   std::thread poller;
   std::atomic<bool> stopping{false};
   bool closed = false;
+  std::string header_names;  // Send's scratch (the owner's thread)
 
   // Ordered acknowledgement window: done[seq & mask] marks a record acknowledged out of
   // order (above acked_through). Send keeps last_seq - acked_through <= window.
@@ -284,13 +286,20 @@ Result<uint64_t> Producer::Send(const OutgoingRecord& record, std::stop_token st
                                            fmt::format("topic '{}'", record.topic)));
   }
   const uint64_t seq = d.last_seq.load(std::memory_order_relaxed) + 1;
-  const auto deadline = std::chrono::steady_clock::now() + d.options.send_timeout;
+  // Read the clock only when a wait starts (not once per record).
+  std::chrono::steady_clock::time_point deadline{};
+  auto wait_deadline = [&] {
+    if (deadline == std::chrono::steady_clock::time_point{}) {
+      deadline = std::chrono::steady_clock::now() + d.options.send_timeout;
+    }
+    return deadline;
+  };
 
   // Keep the acknowledgement window bounded (a stuck early record holds it).
   while (seq - d.acked_through.load(std::memory_order_acquire) > d.mask) {
     if (d.failed.load(std::memory_order_acquire)) return Error(d.FailureAsStatus());
     d.n_waits.fetch_add(1, std::memory_order_relaxed);
-    if (!d.WaitForProgress(deadline, stop)) {
+    if (!d.WaitForProgress(wait_deadline(), stop)) {
       return Error(Status::Unavailable(fmt::format(
           "Kafka producer: {} records wait for acknowledgement; gave up sending to '{}'",
           seq - 1 - d.acked_through.load(), record.topic)));
@@ -332,13 +341,18 @@ Result<uint64_t> Producer::Send(const OutgoingRecord& record, std::stop_token st
     v[n].vtype = RD_KAFKA_VTYPE_TIMESTAMP;
     v[n++].u.i64 = record.timestamp_ms;
   }
-  // Header names must be NUL-terminated for librdkafka.
-  std::vector<std::string> header_names;
-  header_names.reserve(record.headers.size());
+  // Header names must be NUL-terminated for librdkafka: copied, back to back, into a
+  // buffer sized first (so the pointers stay valid) and kept for the next record.
+  size_t names_size = 0;
+  for (const RecordHeader& h : record.headers) names_size += h.name.size() + 1;
+  d.header_names.resize(names_size);
+  char* name_at = d.header_names.data();
   for (const RecordHeader& h : record.headers) {
-    header_names.emplace_back(h.name);
+    std::memcpy(name_at, h.name.data(), h.name.size());
+    name_at[h.name.size()] = '\0';
     v[n].vtype = RD_KAFKA_VTYPE_HEADER;
-    v[n].u.header.name = header_names.back().c_str();
+    v[n].u.header.name = name_at;
+    name_at += h.name.size() + 1;
     v[n].u.header.val = h.value ? (h.value->data() != nullptr ? h.value->data() : kEmpty) : nullptr;
     v[n++].u.header.size = h.value ? static_cast<ssize_t>(h.value->size()) : 0;
   }
@@ -355,7 +369,7 @@ Result<uint64_t> Producer::Send(const OutgoingRecord& record, std::stop_token st
     if (code == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
       d.n_waits.fetch_add(1, std::memory_order_relaxed);
       if (d.failed.load(std::memory_order_acquire)) return Error(d.FailureAsStatus());
-      if (!d.WaitForProgress(deadline, stop)) {
+      if (!d.WaitForProgress(wait_deadline(), stop)) {
         return Error(Status::Unavailable(fmt::format(
             "Kafka producer queue stayed full ({} records waiting for brokers '{}'){}",
             rd_kafka_outq_len(d.rk.get()), d.context.bootstrap,

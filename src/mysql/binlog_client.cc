@@ -5,6 +5,8 @@
 #include <mysqld_error.h>
 #include <errmsg.h>
 
+#include <sys/socket.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cstring>
@@ -331,9 +333,23 @@ Result<std::unique_ptr<BinlogClient>> BinlogClient::Connect(const BinlogClientOp
   return client;
 }
 
+void BinlogClient::Interrupt() {
+  if (interrupted_.exchange(true)) return;
+  int fd = static_cast<int>(mysql_get_socket(mysql_));
+  if (fd >= 0) ::shutdown(fd, SHUT_RDWR);
+}
+
 Result<std::span<const std::byte>> BinlogClient::Next() {
+  if (interrupted_.load(std::memory_order_relaxed)) {
+    return Error(Status::Unavailable("reading the binlog: the stream was stopped"));
+  }
   unsigned long len = mysql_net_read_packet(mysql_);
-  if (len == packet_error || len == 0) return Error(ServerError("reading the binlog"));
+  if (len == packet_error || len == 0) {
+    if (interrupted_.load(std::memory_order_relaxed)) {
+      return Error(Status::Unavailable("reading the binlog: the stream was stopped"));
+    }
+    return Error(ServerError("reading the binlog"));
+  }
   const unsigned char* p = mysql_->net.read_pos;
   if (p[0] == 0xFE && len < 9) {
     // End of the binlog: what a non-blocking dump asks for; a blocking dump only ends

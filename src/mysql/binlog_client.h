@@ -7,10 +7,11 @@
 // the client checks the server settings a CDC source needs and turns each problem into
 // an error that says what to change.
 //
-// Not thread-safe: one thread owns a client. Event bytes returned by Next() are valid
-// until the next call.
+// Not thread-safe: one thread owns a client (Interrupt() excepted). Event bytes returned by
+// Next() are valid until the next call.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -58,13 +59,26 @@ struct ServerInfo {
   std::vector<std::string> warnings;  // settings that work but lose something
 };
 
-class BinlogClient {
+// Where a binlog stream's event bytes come from: a BinlogClient, or a fake in tests.
+// One thread reads (Next); Interrupt may come from any thread.
+class BinlogEventSource {
+ public:
+  virtual ~BinlogEventSource() = default;
+  // The next event's bytes (header to checksum), valid until the next call; an empty span
+  // at the end of the binlog in non-blocking mode.
+  virtual Result<std::span<const std::byte>> Next() = 0;
+  // Makes a Next() blocked on another thread return an error soon, and every later call
+  // too (the source is finished). Thread-safe.
+  virtual void Interrupt() = 0;
+};
+
+class BinlogClient : public BinlogEventSource {
  public:
   // Connects, checks settings, registers as a replica and starts the dump.
   // Errors: kUnavailable (cannot connect: retry), kFailedPrecondition (server settings or
   // privileges), kInvalidArgument (options), kNotFound (position purged).
   static Result<std::unique_ptr<BinlogClient>> Connect(const BinlogClientOptions& options);
-  ~BinlogClient();
+  ~BinlogClient() override;
   BinlogClient(const BinlogClient&) = delete;
   BinlogClient& operator=(const BinlogClient&) = delete;
 
@@ -74,7 +88,9 @@ class BinlogClient {
   // binlog in non-blocking mode. Errors: kUnavailable for a lost connection (reconnect
   // and resume), kNotFound for a purged position, kFailedPrecondition for other server
   // refusals, each with the server's message.
-  Result<std::span<const std::byte>> Next();
+  Result<std::span<const std::byte>> Next() override;
+  // Shuts the socket down: a blocked Next() returns kUnavailable, as do later calls.
+  void Interrupt() override;
 
  private:
   explicit BinlogClient(std::unique_ptr<SqlConnection> conn);
@@ -89,6 +105,7 @@ class BinlogClient {
   st_mysql* mysql_ = nullptr;  // conn_'s handle, for the replication packets
   ServerInfo info_;
   bool non_blocking_ = false;
+  std::atomic<bool> interrupted_{false};
 };
 
 // Encodes a MySQL GTID set text ("uuid:1-5:7,uuid:tag:1-2") in the binary form of

@@ -111,4 +111,69 @@ Status AppendDecimalText(std::string_view bin, int precision, int scale, std::st
   return Status::Ok();
 }
 
+Status AppendDecimalBinary(std::string_view text, int precision, int scale, std::string* out) {
+  const size_t size = DecimalBinarySize(precision, scale);
+  if (size == 0) {
+    return Status::InvalidArgument(
+        fmt::format("DECIMAL({},{}) is outside MySQL's limits (precision 1..81, scale 0..30)",
+                    precision, scale));
+  }
+  auto bad = [&](std::string_view why) {
+    return Status::InvalidArgument(
+        fmt::format("'{}' is not a DECIMAL({},{}) value: {}", text, precision, scale, why));
+  };
+  std::string_view t = text;
+  bool negative = false;
+  if (!t.empty() && (t[0] == '-' || t[0] == '+')) {
+    negative = t[0] == '-';
+    t.remove_prefix(1);
+  }
+  const size_t dot = t.find('.');
+  std::string_view int_text = t.substr(0, dot);
+  std::string_view frac_text = dot == std::string_view::npos ? std::string_view() : t.substr(dot + 1);
+  if (int_text.empty() && frac_text.empty()) return bad("no digits");
+  for (std::string_view part : {int_text, frac_text}) {
+    for (char c : part) {
+      if (c < '0' || c > '9') return bad("not a decimal number");
+    }
+  }
+  while (!int_text.empty() && int_text.front() == '0') int_text.remove_prefix(1);
+  const int intg = precision - scale;
+  if (static_cast<int>(int_text.size()) > intg) return bad("too many integer digits");
+  if (static_cast<int>(frac_text.size()) > scale) {
+    if (frac_text.substr(static_cast<size_t>(scale)).find_first_not_of('0') !=
+        std::string_view::npos) {
+      return bad("more fraction digits than the scale");
+    }
+    frac_text = frac_text.substr(0, static_cast<size_t>(scale));
+  }
+  // All intg + scale digits, zero-padded on both sides.
+  std::array<char, kMaxPrecision> digits;
+  digits.fill('0');
+  const size_t int_start = static_cast<size_t>(intg) - int_text.size();
+  for (size_t i = 0; i < int_text.size(); ++i) digits[int_start + i] = int_text[i];
+  for (size_t i = 0; i < frac_text.size(); ++i) digits[static_cast<size_t>(intg) + i] = frac_text[i];
+  const size_t ndigits = static_cast<size_t>(precision);
+  bool zero = true;
+  for (size_t i = 0; i < ndigits; ++i) zero = zero && digits[i] == '0';
+  if (zero) negative = false;
+
+  std::array<uint8_t, 48> bin{};
+  size_t pos = 0, at = 0;
+  auto group = [&](int n) {
+    uint32_t value = 0;
+    for (int i = 0; i < n; ++i) value = value * 10 + static_cast<uint32_t>(digits[at++] - '0');
+    const int nbytes = n == kDigitsPerGroup ? kBytesPerGroup : kLeftoverBytes[n];
+    for (int i = nbytes - 1; i >= 0; --i) bin[pos++] = static_cast<uint8_t>(value >> (8 * i));
+  };
+  group(intg % kDigitsPerGroup);
+  for (int i = 0; i < intg / kDigitsPerGroup; ++i) group(kDigitsPerGroup);
+  for (int i = 0; i < scale / kDigitsPerGroup; ++i) group(kDigitsPerGroup);
+  group(scale % kDigitsPerGroup);
+  bin[0] ^= 0x80;
+  const uint8_t mask = negative ? 0xFF : 0x00;
+  for (size_t i = 0; i < size; ++i) out->push_back(static_cast<char>(bin[i] ^ mask));
+  return Status::Ok();
+}
+
 }  // namespace tributary::mysql

@@ -25,4 +25,13 @@ size_t DecimalBinarySize(int precision, int scale);
 // digit group holds more digits than it may; `out` is then left unchanged.
 Status AppendDecimalText(std::string_view bin, int precision, int scale, std::string* out);
 
+// Appends the binary form of the decimal text `text` ("-12.5", "0.000", "123", ".5",
+// "+7"; no exponent) as a DECIMAL(precision, scale): DecimalBinarySize(precision, scale)
+// bytes, the inverse of AppendDecimalText. Fraction digits beyond `scale` must be zeros
+// (no rounding); a negative zero is stored as zero, as the server stores it.
+// InvalidArgument when the text is not a decimal number or does not fit (too many
+// integer digits, non-zero digits beyond the scale, precision/scale outside the limits);
+// `out` is then left unchanged.
+Status AppendDecimalBinary(std::string_view text, int precision, int scale, std::string* out);
+
 }  // namespace tributary::mysql

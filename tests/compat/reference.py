@@ -6,9 +6,15 @@ tests/e2e/test_debezium_reference.py and tests/compat/bench_debezium.py).
     config = connector_config(name=..., prefix=..., database=..., server_id=...)
     result = run_debezium(config, out_path, start)    # RunResult(records, timing, stderr)
 
+and for Tributary's side of a comparison:
+
+    cfg.update(seed_tributary_start(work, name, prefix, start))  # offset + history files
+    kafka_to_jsonl(bootstrap, topics, prefix, out_path)           # its records, same shape
+
 A record is the dict of one JSONL line: {"topic","partition","key","value","headers"}.
-Nothing here talks to Kafka: the runner converts records as Kafka Connect would and writes
-them to a file (see run_debezium.sh).
+run_debezium does not talk to Kafka: the runner converts records as Kafka Connect would and
+writes them to a file (see run_debezium.sh); kafka_to_jsonl reads what Tributary wrote to
+Kafka into the same shape.
 """
 
 import json
@@ -129,3 +135,77 @@ def payload(raw):
     if isinstance(v, dict) and list(v) == ["schema", "payload"]:
         return v["payload"]
     return v
+
+
+def seed_tributary_start(work, name, prefix, start):
+    """Connector keys that make `tributary run` start streaming at `start` (binlog_position's
+    dict) as run_debezium's --start-position makes Debezium: a file offset at that position
+    and a file schema history holding only the server settings, so every table is learnt
+    from the DDL in the binlog. Writes the two files into the folder `work`."""
+    work = pathlib.Path(work)
+    offset = {"file": start["file"], "pos": int(start["pos"])}
+    if start.get("gtids"):
+        offset["gtids"] = start["gtids"]
+    key = json.dumps([name, {"server": prefix}], separators=(",", ":"))
+    (work / "offsets.json").write_text(json.dumps({key: offset}))
+    history = {"source": {"server": prefix}, "position": {"ts_sec": 0, **offset}, "ts_ms": 0,
+               "databaseName": "",
+               "ddl": "SET character_set_server=utf8mb4, collation_server=utf8mb4_general_ci",
+               "tableChanges": []}
+    (work / "history.jsonl").write_text(json.dumps(history, separators=(",", ":")) + "\n")
+    return {"offset.storage.file.filename": str(work / "offsets.json"),
+            "schema.history.internal": "io.debezium.storage.file.history.FileSchemaHistory",
+            "schema.history.internal.file.filename": str(work / "history.jsonl")}
+
+
+def kafka_to_jsonl(bootstrap, topics, prefix, out_path, timeout=60):
+    """Every record of `topics` (those that exist; all partitions, from the beginning up to
+    the high watermark read when called) written to `out_path` in the record-file shape,
+    per partition in offset order. `partition` is set only for the schema-change topic
+    `prefix`, as Debezium sets it. Returns the number of records."""
+    import time
+
+    from confluent_kafka import Consumer, TopicPartition
+
+    consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": f"jsonl-{prefix}-{time.time()}",
+                         "enable.auto.commit": False, "enable.partition.eof": False})
+    try:
+        existing = consumer.list_topics(timeout=10).topics
+        ends = {}
+        for t in topics:
+            if t not in existing:
+                continue
+            for p in existing[t].partitions:
+                low, high = consumer.get_watermark_offsets(TopicPartition(t, p), timeout=10)
+                if high > low:
+                    ends[(t, p)] = high
+        consumer.assign([TopicPartition(t, p, 0) for t, p in ends])
+        got = {tp: [] for tp in ends}
+        deadline = time.time() + timeout
+        while ends:
+            m = consumer.poll(0.2)
+            if m is not None and not m.error():
+                tp = (m.topic(), m.partition())
+                if tp in got and m.offset() < ends[tp]:
+                    got[tp].append(m)
+            # The position, not the last record's offset: transaction markers take offsets too.
+            if all(p.offset >= ends[(p.topic, p.partition)]
+                   for p in consumer.position([TopicPartition(t, q) for t, q in ends])):
+                break
+            if time.time() > deadline:
+                raise TimeoutError(f"kafka_to_jsonl: not every record of {sorted(ends)} arrived")
+    finally:
+        consumer.close()
+    n = 0
+    with open(out_path, "w", encoding="utf-8") as f:
+        for tp in sorted(got):
+            for m in got[tp]:
+                n += 1
+                f.write(json.dumps({
+                    "topic": m.topic(),
+                    "partition": m.partition() if m.topic() == prefix else None,
+                    "key": None if m.key() is None else m.key().decode(),
+                    "value": None if m.value() is None else m.value().decode(),
+                    "headers": [[k, None if v is None else v.decode()] for k, v in (m.headers() or [])],
+                }) + "\n")
+    return n

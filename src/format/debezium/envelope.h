@@ -91,6 +91,10 @@ class RecordBuffer {
   std::span<const EncodedRecord> records() const { return {records_.data(), size_}; }
   // A cleared record appended to the buffer.
   EncodedRecord& Add();
+  // Drops the last record (kept for reuse).
+  void PopBack() {
+    if (size_ > 0) --size_;
+  }
 
  private:
   std::vector<EncodedRecord> records_;

@@ -1,0 +1,205 @@
+"""The body of bench/e2e/snapshot_to_kafka.sh (see there): table generator, raw read rate,
+tributary initial_only snapshot, optional real-Debezium run, ratios."""
+
+import argparse
+import json
+import os
+import pathlib
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+import pymysql
+from confluent_kafka import Consumer, TopicPartition
+from confluent_kafka.admin import AdminClient
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+HOST = os.environ.get("TRIBUTARY_MARIADB_HOST", "127.0.0.1")
+PORT = int(os.environ.get("TRIBUTARY_MARIADB_PORT", "3306"))
+ADMIN_PW = os.environ.get("TRIBUTARY_ADMIN_PASSWORD", "admin")
+CDC_PW = os.environ.get("TRIBUTARY_CDC_PASSWORD", "cdc")
+BOOT = os.environ.get("TRIBUTARY_KAFKA_BOOTSTRAP", "127.0.0.1:9092")
+
+TABLE_DDL = ("CREATE TABLE t (id BIGINT PRIMARY KEY, a INT NOT NULL, b BIGINT, c VARCHAR(64),"
+             " d DECIMAL(12,2), e DATETIME(3), f DOUBLE, g VARCHAR(255), h TINYINT, i DATE,"
+             " j CHAR(10))")
+# About 170 bytes per row as SELECT prints it.
+TABLE_FILL = ("INSERT INTO t SELECT seq, seq % 100000, seq * 7919, CONCAT('customer-', seq),"
+              " (seq % 1000000) / 100, '2024-01-02 03:04:05.678' + INTERVAL seq SECOND, seq / 7,"
+              " REPEAT(CHAR(97 + seq % 26), 60 + seq % 40), seq % 128, '2000-01-01' + INTERVAL"
+              " (seq % 9000) DAY, 'fixed' FROM seq_{lo}_to_{hi}")
+
+
+def sql(stmts, db=None):
+    c = pymysql.connect(host=HOST, port=PORT, user="admin", password=ADMIN_PW, database=db,
+                        autocommit=True)
+    out = None
+    try:
+        with c.cursor() as cur:
+            for s in stmts:
+                cur.execute(s)
+                out = cur.fetchall()
+    finally:
+        c.close()
+    return out
+
+
+def build_table(db, rows):
+    t = time.monotonic()
+    sql([f"CREATE DATABASE {db}"])
+    sql([TABLE_DDL], db=db)
+    step = 250000
+    for lo in range(1, rows + 1, step):
+        # sql_log_bin=0: a snapshot does not need the load in the binlog.
+        sql(["SET SESSION sql_log_bin = 0",
+             TABLE_FILL.format(lo=lo, hi=min(rows, lo + step - 1))], db=db)
+    sql([f"ANALYZE TABLE {db}.t"])
+    size = sql([f"SELECT data_length FROM information_schema.tables WHERE table_schema='{db}'"
+                " AND table_name='t'"])[0][0]
+    return time.monotonic() - t, size
+
+
+def raw_read(db):
+    """Seconds and client CPU of `mariadb --quick -e 'SELECT * FROM t' > /dev/null`."""
+    args = ["mariadb", "--no-defaults", f"-h{HOST}", f"-P{PORT}", "-uadmin", f"-p{ADMIN_PW}",
+            "--quick", db, "-e", "SELECT * FROM t"]
+    t = time.monotonic()
+    with open(os.devnull, "wb") as null:
+        p = subprocess.Popen(args, stdout=null)
+        _, status, ru = os.wait4(p.pid, 0)
+    elapsed = time.monotonic() - t
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit("mariadb client failed")
+    return elapsed, ru.ru_utime + ru.ru_stime
+
+
+def topic_records(topic):
+    """Records in a topic: the sum of its partitions' high watermarks."""
+    c = Consumer({"bootstrap.servers": BOOT, "group.id": f"bench-count-{os.getpid()}"})
+    try:
+        md = c.list_topics(topic, timeout=10).topics.get(topic)
+        if md is None or md.error is not None:
+            return 0
+        return sum(c.get_watermark_offsets(TopicPartition(topic, p), timeout=10)[1]
+                   for p in md.partitions)
+    finally:
+        c.close()
+
+
+def tributary_snapshot(binary, db, rows, work):
+    prefix = f"{db}_trib"
+    cfg = {"name": prefix, "config": {
+        "connector.class": "io.debezium.connector.mysql.MySqlConnector",
+        "database.hostname": HOST, "database.port": str(PORT),
+        "database.user": "cdc", "database.password": CDC_PW,
+        "database.server.id": str(800000 + os.getpid() % 100000),
+        "topic.prefix": prefix, "database.include.list": db,
+        "bootstrap.servers": BOOT, "snapshot.mode": "initial_only",
+        "schema.history.internal": "io.debezium.storage.file.history.FileSchemaHistory",
+        "schema.history.internal.file.filename": str(work / f"{prefix}.history"),
+        "offset.storage.file.filename": str(work / f"{prefix}.offsets"),
+        "key.converter.schemas.enable": "false", "value.converter.schemas.enable": "false",
+    }}
+    path = work / f"{prefix}.json"
+    path.write_text(json.dumps(cfg))
+    err_path = work / f"{prefix}.err"
+    t = time.monotonic()
+    with open(err_path, "w") as err:
+        p = subprocess.Popen([binary, "run", str(path)], stdout=subprocess.DEVNULL, stderr=err)
+        _, status, ru = os.wait4(p.pid, 0)
+    elapsed = time.monotonic() - t
+    rc = os.waitstatus_to_exitcode(status)
+    log = err_path.read_text()
+    if rc != 0:
+        sys.exit(f"tributary exited with {rc}:\n{log[-3000:]}")
+    got = topic_records(f"{prefix}.{db}.t")
+    if got < rows:
+        sys.exit(f"tributary: {got} records in Kafka, {rows} expected:\n{log[-3000:]}")
+    return elapsed, ru.ru_utime + ru.ru_stime, ru.ru_maxrss / 1024, got, log
+
+
+def debezium_snapshot(db, work):
+    sys.path.insert(0, str(ROOT / "tests" / "compat"))
+    import reference  # noqa: E402
+    config = reference.connector_config(
+        name=f"{db}-dbz", prefix=f"{db}_dbz", database=db, server_id=6500 + os.getpid() % 1000,
+        password=CDC_PW, port=PORT, config={
+            "snapshot.mode": "initial_only", "snapshot.locking.mode": "none",
+            "key.converter.schemas.enable": "false", "value.converter.schemas.enable": "false"})
+    path = work / "debezium.json"
+    path.write_text(json.dumps(config))
+    t = time.monotonic()
+    proc = subprocess.run([str(reference.RUNNER), str(path), "/dev/null", "--idle-seconds", "5"],
+                          capture_output=True, text=True, timeout=7200)
+    wall = time.monotonic() - t
+    if proc.returncode != 0:
+        sys.exit(f"debezium failed:\n{proc.stderr[-3000:]}")
+    timing = json.loads(re.search(r"debezium-runner: timing (\{.*\})", proc.stderr).group(1))
+    return timing, wall
+
+
+def main():
+    ap = argparse.ArgumentParser(description="snapshot -> Kafka vs raw SELECT (and Debezium)")
+    ap.add_argument("--rows", type=int, default=5000000)
+    ap.add_argument("--bin", default=os.environ.get("TRIBUTARY_BIN",
+                                                     str(ROOT / "build" / "rel" / "src" / "cli" / "tributary")))
+    ap.add_argument("--debezium", action="store_true", help="also run real Debezium")
+    ap.add_argument("--keep", action="store_true", help="keep the database and topics")
+    args = ap.parse_args()
+    if not os.access(args.bin, os.X_OK):
+        sys.exit(f"tributary not built: {args.bin}")
+    db = f"bench_snap_{os.getpid()}"
+    work = pathlib.Path(tempfile.mkdtemp(prefix="tributary-bench-snap-"))
+    try:
+        seconds, size = build_table(db, args.rows)
+        print(f"table: {args.rows} rows, 11 columns, {size / 2**20:.0f} MB of InnoDB data, "
+              f"built in {seconds:.1f} s")
+        raw = [raw_read(db) for _ in range(2)]
+        raw_s, raw_cpu = min(raw)
+        trib_s, trib_cpu, trib_rss, trib_records, log = tributary_snapshot(args.bin, db, args.rows, work)
+        raw_after_s, _ = raw_read(db)
+        print(f"{'run':<34}{'rows':>10}{'seconds':>9}{'rows/s':>11}{'CPU s':>8}{'peak RSS MB':>13}")
+        print(f"{'raw mariadb --quick SELECT *':<34}{args.rows:>10}{raw_s:>9.2f}"
+              f"{args.rows / raw_s:>11.0f}{raw_cpu:>8.2f}{'':>13}")
+        print(f"{'tributary initial_only':<34}{trib_records:>10}{trib_s:>9.2f}"
+              f"{args.rows / trib_s:>11.0f}{trib_cpu:>8.2f}{trib_rss:>13.1f}")
+        print(f"{'raw again (after tributary)':<34}{args.rows:>10}{raw_after_s:>9.2f}"
+              f"{args.rows / raw_after_s:>11.0f}")
+        ratio = raw_s / trib_s
+        print(f"tributary / raw: {ratio:.0%} (goal >= 70%); peak RSS {trib_rss:.0f} MB "
+              f"(goal <= 128 MB)")
+        m = re.search(r"snapshot complete: .*", log)
+        if m:
+            print(f"tributary log: {m.group(0)}")
+        if args.debezium:
+            timing, wall = debezium_snapshot(db, work)
+            dbz_rate = timing["records_per_s"]
+            print(f"{'debezium initial_only (polling)':<34}{timing['records']:>10}"
+                  f"{timing['polling_to_last_s']:>9.2f}{dbz_rate:>11.0f}   (wall {wall:.1f} s, "
+                  f"startup {timing['startup_s']:.1f} s)")
+            if timing["records"] < args.rows:
+                print(f"debezium: only {timing['records']} records of {args.rows}")
+            print(f"tributary / debezium: {args.rows / trib_s / dbz_rate:.1f}x (goal >= 20x); "
+                  f"by wall time {wall / trib_s:.1f}x")
+    finally:
+        if not args.keep:
+            try:
+                sql([f"DROP DATABASE IF EXISTS {db}"])
+                a = AdminClient({"bootstrap.servers": BOOT})
+                names = [t for t in a.list_topics(timeout=10).topics if t.startswith(db)]
+                if names:
+                    for f in a.delete_topics(names).values():
+                        try:
+                            f.result()
+                        except Exception:  # noqa: BLE001
+                            pass
+            except Exception as e:  # noqa: BLE001
+                print("cleanup:", e, file=sys.stderr)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Snapshot throughput: one big table read by `tributary run` (snapshot.mode=initial_only,
+# schemas off) into Kafka, against the raw read rate of the server in the same run.
+#
+#   bench/e2e/snapshot_to_kafka.sh [--rows N] [--bin PATH] [--debezium] [--keep]
+#
+# Builds a table of N rows (default 5 000 000) and 11 mixed columns in its own database
+# (MariaDB's SEQUENCE engine, INSERT ... SELECT with sql_log_bin=0 so the shared binlog does
+# not grow), then measures, in this order:
+#   raw        `mariadb --quick -e 'SELECT * FROM t' > /dev/null`: rows/s (run twice, best)
+#   tributary  snapshot.mode=initial_only with the default snapshot settings, from process
+#              start to its exit (it exits once every record is acknowledged): rows/s,
+#              CPU seconds, peak RSS (wait4 rusage); the topic's record count is checked
+#   debezium   (--debezium) the real Debezium connector on the same table
+#              (tests/compat/run_debezium.sh, snapshot.mode=initial_only, records to /dev/null):
+#              rows/s from the engine's start of polling to its last record, and wall time
+# and prints the ratios (goals of issue 6: tributary >= 70% of raw, RSS <= 128 MB,
+# >= 20x Debezium).
+#
+# Needs the services (scripts/services.sh start) and a built tributary (default
+# build/rel/src/cli/tributary). Uses the shared MariaDB and Kafka with its own database
+# bench_snap_<pid> and topic prefix, removed at the end (unless --keep).
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+# shellcheck disable=SC1091
+source "$ROOT/build/services/env.sh"
+PY="$("$ROOT/scripts/python-env.sh")/bin/python"
+exec "$PY" "$ROOT/bench/e2e/snapshot_to_kafka.py" "$@"

@@ -1,0 +1,862 @@
+// Snapshots of the MySQL source (initial and incremental): chunks read in consistent views
+// at exact binlog positions and emitted at those positions of the stream.
+//
+// How a chunk stays consistent without locks (MariaDB): the chunk's transaction starts
+// with START TRANSACTION WITH CONSISTENT SNAPSHOT, and MariaDB reports the binlog position
+// that view corresponds to (Binlog_snapshot_file/position). Every change before that
+// position is in the rows read, none after it. The stream is brought exactly to that
+// position (never past it: we take the view only between transactions, and retry while
+// the view is older than what the stream already handled), then the rows go out as `r`
+// events, then streaming continues. Per key, Kafka therefore holds the binlog's history
+// with the chunk's row state inserted at the right place: replaying the topic gives the
+// table. The offset stored after the chunk is that position plus the snapshot state (the
+// tables left and the key of the last row sent), so a restart continues with the next
+// chunk. MySQL has no such status: there the view is taken under a brief
+// FLUSH TABLES WITH READ LOCK (snapshot.locking.mode minimal/extended).
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <functional>
+#include <regex>
+
+#include "connectors/mysql_source_impl.h"
+#include "snapshot/chunk_sql.h"
+#include "snapshot/kafka_signal_channel.h"
+#include "snapshot/progress.h"
+#include "snapshot/rate_limiter.h"
+#include "snapshot/row_reader.h"
+#include "snapshot/signal.h"
+
+namespace tributary::connectors {
+
+using source_detail::NowMs;
+using source_detail::NowNs;
+using source_detail::SleepFor;
+
+namespace {
+
+// MySQL error 1412: the table changed after the chunk's view was taken.
+bool IsTableDefinitionChanged(const Status& s) {
+  return s.message().find("1412") != std::string::npos ||
+         s.message().find("definition has changed") != std::string::npos;
+}
+
+std::string TableName(const event::TableId& id) { return id.database + "." + id.table; }
+
+bool MatchesAny(const std::vector<std::regex>& patterns, const std::string& name) {
+  for (const auto& re : patterns) {
+    if (std::regex_match(name, re)) return true;
+  }
+  return false;
+}
+
+Result<std::vector<std::regex>> CompilePatterns(const std::vector<std::string>& patterns,
+                                                std::string_view key) {
+  std::vector<std::regex> out;
+  for (const auto& p : patterns) {
+    try {
+      out.emplace_back(p, std::regex::ECMAScript | std::regex::icase);
+    } catch (const std::regex_error& e) {
+      return Error(Status::InvalidArgument(
+          fmt::format("{}: '{}' is not a valid regular expression ({})", key, p, e.what())));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+MySqlSource::Impl::Impl() = default;
+MySqlSource::Impl::~Impl() = default;
+
+void MySqlSource::Impl::SnapshotTick(Clock::time_point now) {
+  if (snap) progress->Tick(now);
+}
+
+Status MySqlSource::Impl::ConfigureSnapshot() {
+  wants_data_snapshot = snapshot_mode == "initial" || snapshot_mode == "initial_only" ||
+                        snapshot_mode == "when_needed" || snapshot_mode == "always";
+  stop_after_snapshot = snapshot_mode == "initial_only";
+  snapshot_method = cfg.GetString("tributary.snapshot.method");
+  if (snapshot_method.empty()) snapshot_method = "auto";
+  read_only = cfg.GetBool("read.only");
+  if (int64_t n = cfg.GetLong("incremental.snapshot.chunk.size"); n > 0) {
+    incremental_chunk_rows = static_cast<uint64_t>(n);
+  }
+  if (auto it = cfg.values.find("incremental.snapshot.chunk.size"); it != cfg.values.end()) {
+    chunk_rows_explicit = it->second.is_explicit;
+  }
+  snapshot_include = dbz::SplitRegexList(cfg.GetString("snapshot.include.collection.list"));
+  if (auto c = CompilePatterns(snapshot_include, "snapshot.include.collection.list"); !c) {
+    return c.error();
+  }
+  for (const auto& t : dbz::SplitRegexList(cfg.GetString("snapshot.select.statement.overrides"))) {
+    size_t dot = t.find('.');
+    if (dot == std::string::npos) {
+      return Status::InvalidArgument(fmt::format(
+          "snapshot.select.statement.overrides: '{}' is not <database>.<table>", t));
+    }
+    std::string key = "snapshot.select.statement.overrides." + t;
+    auto it = cfg.values.find(key);
+    if (it == cfg.values.end() || it->second.value.empty()) {
+      return Status::InvalidArgument(fmt::format(
+          "snapshot.select.statement.overrides names {} but {} is not set", t, key));
+    }
+    select_overrides[{t.substr(0, dot), t.substr(dot + 1)}] = it->second.value;
+  }
+  if (std::string sig = cfg.GetString("signal.data.collection"); !sig.empty()) {
+    size_t dot = sig.find('.');
+    if (dot == std::string::npos) {
+      return Status::InvalidArgument(
+          fmt::format("signal.data.collection: '{}' is not <database>.<table>", sig));
+    }
+    signal_table = event::TableId{sig.substr(0, dot), sig.substr(dot + 1)};
+  }
+  auto channels = cfg.GetList("signal.enabled.channels");
+  source_signals = channels.empty() ||
+                   std::find(channels.begin(), channels.end(), "source") != channels.end();
+  kafka_signals = std::find(channels.begin(), channels.end(), "kafka") != channels.end();
+  progress = std::make_unique<snapshot::Progress>(
+      milliseconds(std::max<int64_t>(1000, cfg.GetLong("snapshot.progress.interval.ms"))));
+  limiter = std::make_unique<snapshot::RateLimiter>(
+      static_cast<uint64_t>(std::max<int64_t>(0, cfg.GetLong("snapshot.max.rows.per.second"))),
+      static_cast<uint64_t>(std::max<int64_t>(0, cfg.GetLong("snapshot.max.bytes.per.second"))));
+  return Status::Ok();
+}
+
+std::vector<event::TableId> MySqlSource::Impl::SnapshotTables(
+    const std::vector<event::TableId>& candidates, const std::vector<std::string>& patterns) const {
+  auto selected = CompilePatterns(patterns, "data collections");
+  auto order = CompilePatterns(dbz::SplitRegexList(cfg.GetString("table.include.list")),
+                               "table.include.list");
+  std::vector<std::pair<size_t, event::TableId>> ranked;
+  for (const auto& id : candidates) {
+    if (!filters.IsTableCaptured(id)) continue;
+    if (signal_table && id == *signal_table) continue;
+    std::string name = TableName(id);
+    if (!patterns.empty() && (!selected || !MatchesAny(*selected, name))) continue;
+    size_t rank = order ? order->size() : 0;
+    if (order) {
+      for (size_t i = 0; i < order->size(); ++i) {
+        if (std::regex_match(name, (*order)[i])) {
+          rank = i;
+          break;
+        }
+      }
+    }
+    ranked.emplace_back(rank, id);
+  }
+  std::sort(ranked.begin(), ranked.end());
+  std::vector<event::TableId> out;
+  for (auto& [rank, id] : ranked) out.push_back(std::move(id));
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+void MySqlSource::Impl::StartSnapshot(snapshot::SnapshotState state) {
+  state.tables_total = state.tables.size();
+  if (state.tables.empty()) {
+    spdlog::info("{} snapshot: no table to read", snapshot::SnapshotKindName(state.kind));
+    return;
+  }
+  if (snap) {
+    queued_snaps.push_back(std::move(state));
+    return;
+  }
+  std::string names;
+  for (const auto& t : state.tables) names += (names.empty() ? "" : ", ") + TableName(t);
+  spdlog::info("{} snapshot of {} tables: {}", snapshot::SnapshotKindName(state.kind),
+               state.tables.size(), names);
+  snap = std::move(state);
+  snapshot_started = Clock::now();
+  PublishSnapshotState();
+}
+
+void MySqlSource::Impl::PublishSnapshotState() {
+  if (!snap) {
+    cursor.SetSnapshot("", false);
+    return;
+  }
+  cursor.SetSnapshot(snapshot::SnapshotStateJson(*snap),
+                     snap->kind == snapshot::SnapshotKind::kInitial);
+}
+
+Status MySqlSource::Impl::EndSnapshot() {
+  double secs = std::chrono::duration<double>(Clock::now() - snapshot_started).count();
+  spdlog::info("{} snapshot complete: {} rows of {} tables in {:.1f} s",
+               snapshot::SnapshotKindName(snap->kind), snap->rows_total, snap->tables_total, secs);
+  const bool initial = snap->kind == snapshot::SnapshotKind::kInitial;
+  snap.reset();
+  if (!queued_snaps.empty()) {
+    snapshot::SnapshotState next = std::move(queued_snaps.front());
+    queued_snaps.erase(queued_snaps.begin());
+    StartSnapshot(std::move(next));
+  } else {
+    PublishSnapshotState();
+  }
+  MarkOffset();
+  if (initial && stop_after_snapshot) {
+    spdlog::info("snapshot.mode=initial_only: stopping after the snapshot");
+    if (Status s = FlushOffsets(true); !s.ok()) return s;
+    finished = true;
+  }
+  return Status::Ok();
+}
+
+Status MySqlSource::Impl::RestoreSnapshotState(const SourceOffset& offset) {
+  if (offset.snapshot.empty()) {
+    snap.reset();
+    return Status::Ok();
+  }
+  auto st = snapshot::ParseSnapshotState(offset.snapshot);
+  if (!st) return st.error();
+  snap = std::move(*st);
+  return Status::Ok();
+}
+
+bool MySqlSource::Impl::BinlogFileExists(const std::string& name) {
+  auto logs = sql->Query("SHOW BINARY LOGS");
+  if (!logs) {
+    spdlog::warn("snapshot.mode=when_needed: cannot list the binlog files ({}); assuming {} "
+                 "is still there",
+                 logs.error().message(), name);
+    return true;
+  }
+  for (const auto& row : *logs) {
+    if (!row.empty() && row[0] && *row[0] == name) return true;
+  }
+  return false;
+}
+
+// ------------------------------------------------------------------ chunks
+
+Status MySqlSource::Impl::OpenSnapshotConnection() {
+  if (snap_sql) return Status::Ok();
+  auto conn = mysql::SqlConnection::Connect(binlog);
+  if (!conn) {
+    return conn.error().WithContext(
+        fmt::format("snapshot: connecting to {}:{} as {}", binlog.host, binlog.port, binlog.user));
+  }
+  // TIMESTAMP values as UTC (what the binlog carries); long reads while Kafka is slow.
+  for (const char* stmt :
+       {"SET SESSION time_zone = '+00:00'",
+        "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ",
+        "SET SESSION net_write_timeout = 3600", "SET SESSION net_read_timeout = 3600"}) {
+    if (Status s = (*conn)->Execute(stmt); !s.ok()) return s.WithContext("snapshot session");
+  }
+  snap_sql = std::move(*conn);
+  return Status::Ok();
+}
+
+// Opens the chunk's consistent view and returns the binlog position it corresponds to.
+Result<BinlogPosition> MySqlSource::Impl::BeginChunkView(bool lock) {
+  auto read_status = [&]() -> Result<BinlogPosition> {
+    auto rows = snap_sql->Query("SHOW STATUS LIKE 'binlog_snapshot_%'");
+    if (!rows) return Error(rows.error().WithContext("snapshot: reading the view's binlog position"));
+    BinlogPosition at;
+    for (const auto& r : *rows) {
+      if (r.size() < 2 || !r[0] || !r[1]) continue;
+      std::string name = *r[0];
+      std::transform(name.begin(), name.end(), name.begin(), ::tolower);
+      if (name == "binlog_snapshot_file") at.file = *r[1];
+      if (name == "binlog_snapshot_position") at.pos = std::strtoull(r[1]->c_str(), nullptr, 10);
+    }
+    return at;
+  };
+  if (!lock) {
+    if (Status s = snap_sql->Execute("START TRANSACTION WITH CONSISTENT SNAPSHOT"); !s.ok()) {
+      return Error(s.WithContext("snapshot"));
+    }
+    auto at = read_status();
+    if (!at) return at;
+    if (at->file.empty()) {
+      return Error(Status::FailedPrecondition(
+          "snapshot: the server reports no Binlog_snapshot_file: binary logging is off"));
+    }
+    return at;
+  }
+  // Elsewhere the position of a view is only known while commits are held.
+  if (Status s = snap_sql->Execute("FLUSH TABLES WITH READ LOCK"); !s.ok()) {
+    return Error(s.WithContext("snapshot: FLUSH TABLES WITH READ LOCK (grant RELOAD, or use "
+                               "snapshot.mode=no_data)"));
+  }
+  Status s = snap_sql->Execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
+  BinlogPosition at;
+  if (s.ok()) {
+    auto pos = ReadServerPosition();
+    if (pos) {
+      at = *pos;
+    } else {
+      s = pos.error();
+    }
+  }
+  Status unlock = snap_sql->Execute("UNLOCK TABLES");
+  if (!s.ok()) return Error(s.WithContext("snapshot"));
+  if (!unlock.ok()) return Error(unlock.WithContext("snapshot: UNLOCK TABLES"));
+  return at;
+}
+
+Status MySqlSource::Impl::HandleItems(std::span<const BinlogStreamItem> batch,
+                                      ResumeSkipper& skipper, std::stop_token stop) {
+  for (const auto& item : batch) {
+    if (pending_chunk && item.place.end != 0) OpenWindowAt(item.place.file, item.place.offset);
+    if (Status s = HandleEvent(*item.event, item.place, skipper, stop); !s.ok()) {
+      if (s.retryable()) return s.WithContext("Kafka");  // queue full past send timeout
+      return s;
+    }
+    if (const auto* rot = std::get_if<mysql::RotateEvent>(&item.event->body)) {
+      stream_file = std::string(rot->next_file);
+      stream_pos = rot->position;
+    } else if (item.place.end != 0) {
+      stream_file = std::string(item.place.file);
+      stream_pos = item.place.end;
+    }
+    if (pending_chunk) {
+      if (Status s = CloseWindowAt(stop); !s.ok()) return s;
+    }
+  }
+  return Status::Ok();
+}
+
+Status MySqlSource::Impl::CatchUp(BinlogStream& stream, ResumeSkipper& skipper,
+                                  const BinlogPosition& to, std::stop_token stop) {
+  while (!stop.stop_requested() &&
+         ComparePositions(BinlogPosition{stream_file, stream_pos, "", 0, false}, to) < 0) {
+    auto batch = stream.Next();
+    if (!batch) return batch.error();
+    if (Status s = HandleItems(*batch, skipper, stop); !s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+// What one chunk is: its table, encoding and query (shared by the view, lock and
+// watermark methods).
+struct MySqlSource::Impl::ChunkPlan {
+  event::TableId id;
+  std::shared_ptr<const event::TableSchema> schema;
+  const dbz::TableEncoding* table = nullptr;
+  std::vector<std::string> key_columns;
+  std::string select;
+  uint64_t limit = 0;  // rows to send (0: all; the query reads one more)
+};
+
+// Plans the front table's next chunk with the schema the tracker holds now. nullopt: the
+// table has no schema any more (dropped): skipped.
+Result<std::optional<MySqlSource::Impl::ChunkPlan>> MySqlSource::Impl::PlanChunk() {
+  ChunkPlan plan;
+  plan.id = snap->tables.front();
+  plan.schema = tracker->Table(plan.id);
+  if (!plan.schema) {
+    spdlog::warn("snapshot: {} has no known schema (dropped?); skipped", TableName(plan.id));
+    progress->EndTable();
+    snap->NextTable();
+    PublishSnapshotState();
+    MarkOffset();
+    return std::optional<ChunkPlan>();
+  }
+  auto enc = encodings->For(plan.schema);
+  if (!enc) return Error(enc.error());
+  plan.table = *enc;
+  if (Status s = EnsureTopic(plan.table->topic, false); !s.ok()) return Error(s);
+  const bool incremental = snap->kind == snapshot::SnapshotKind::kIncremental;
+  snapshot::ChunkSpec spec;
+  spec.table = plan.schema.get();
+  spec.key_columns = plan.schema->IdentityKey();
+  spec.after_key = snap->after_key;
+  if (auto c = snap->conditions.find(plan.id); c != snap->conditions.end()) {
+    spec.additional_condition = c->second;
+  }
+  if (auto o = select_overrides.find(plan.id); o != select_overrides.end()) {
+    spec.select_override = o->second;
+  }
+  const bool keyed = !spec.key_columns.empty();
+  if (snap->rows_in_table == 0 && !snap->after_key) {
+    auto stats = snapshot::ReadTableStats(*snap_sql, plan.id);
+    uint64_t estimate = stats ? stats->rows : 0;
+    uint64_t width = stats && stats->avg_row_bytes > 0 ? stats->avg_row_bytes : 256;
+    chunk_rows_of[plan.id] = std::clamp<uint64_t>(chunk_bytes / width, 1024, 262144);
+    progress->BeginTable(plan.id, estimate, snap->tables_total - snap->tables.size(),
+                         snap->tables_total);
+    if (!keyed) {
+      spdlog::info(
+          "snapshot: {} has no primary key or NOT NULL unique key: read in one scan, which "
+          "starts over if the connector stops before it ends",
+          TableName(plan.id));
+    }
+  }
+  if (keyed) {
+    // Initial snapshots size chunks by row width unless incremental.snapshot.chunk.size
+    // is given explicitly.
+    plan.limit = incremental || chunk_rows_explicit
+                     ? incremental_chunk_rows
+                     : chunk_rows_of.try_emplace(plan.id, 8192).first->second;
+  }
+  spec.limit = keyed ? plan.limit + 1 : 0;  // one row more says whether the table goes on
+  auto select = snapshot::BuildChunkSelect(spec);
+  if (!select) return Error(select.error().WithContext("snapshot of " + TableName(plan.id)));
+  plan.select = std::move(*select);
+  plan.key_columns = std::move(spec.key_columns);
+  return std::optional<ChunkPlan>(std::move(plan));
+}
+
+// Reads the chunk's rows and hands each encoded `r` record to `deliver`, one row late so
+// the table's last row carries its closing marker.
+Status MySqlSource::Impl::ReadChunk(const ChunkPlan& plan, const BinlogPosition& at,
+                                    ChunkRead* out,
+                                    const std::function<Status(const dbz::RecordBuffer&)>& deliver,
+                                    std::stop_token stop) {
+  auto reader = snapshot::RowReader::Open(*snap_sql, plan.schema, plan.select, plan.key_columns);
+  if (!reader) return reader.error();
+  const bool incremental = snap->kind == snapshot::SnapshotKind::kIncremental;
+  const bool keyed = !plan.key_columns.empty();
+  dbz::ChangeEvent ce;
+  ce.op = dbz::Operation::kRead;
+  ce.source.ts_us = NowMs() * 1000;
+  ce.source.file = at.file;
+  ce.source.pos = static_cast<int64_t>(at.pos);
+  ce.source.db = plan.id.database;
+  ce.source.table = plan.id.table;
+  auto marker = [&](bool first_in_table, bool last_in_table) -> std::string_view {
+    if (incremental) return "incremental";
+    if (last_in_table && snap->last_table()) return "last";
+    if (first_in_table && snap->first_table()) return "first";
+    if (last_in_table) return "last_in_data_collection";
+    if (first_in_table) return "first_in_data_collection";
+    return "true";
+  };
+  auto encode = [&](const std::vector<event::Value>& row, bool first, bool last) -> Status {
+    held.Clear();
+    ce.after = row;
+    ce.source.snapshot = marker(first, last);
+    ce.ts_ns = NowNs();
+    if (Status s = encoder->Encode(*plan.table, ce, &held); !s.ok()) {
+      return s.WithContext(fmt::format("snapshot of {} after key {}", TableName(plan.id),
+                                       snap->after_key.value_or("(start)")));
+    }
+    return Status::Ok();
+  };
+  uint64_t n = 0;
+  bool have_held = false;
+  uint64_t bytes_before = (*reader)->bytes_read();
+  const std::vector<event::Value>* last_row = nullptr;
+  Status failed;
+  while (!stop.stop_requested()) {
+    auto row = (*reader)->Next();
+    if (!row) {
+      failed = row.error();
+      break;
+    }
+    if (*row == nullptr) break;
+    if (keyed && n == plan.limit) {
+      out->more = true;
+      break;
+    }
+    if (have_held) {
+      if (Status s = deliver(held); !s.ok()) {
+        failed = s;
+        break;
+      }
+    }
+    ++n;
+    if (keyed && n == plan.limit) out->last_key = (*reader)->LastKeyJson();
+    if (Status s = encode(**row, snap->rows_in_table == 0 && n == 1, false); !s.ok()) {
+      failed = s;
+      break;
+    }
+    have_held = true;
+    last_row = *row;
+    if (n % 1024 == 0) {
+      uint64_t bytes = (*reader)->bytes_read();
+      limiter->Acquire(1024, bytes - bytes_before, stop);
+      progress->AddRows(1024, bytes - bytes_before);
+      bytes_before = bytes;
+    }
+  }
+  out->rows = n;
+  out->stopped = stop.stop_requested();
+  if (failed.ok() && !out->stopped && have_held) {
+    // The table ends in this chunk: its last row again, with the closing marker (a reader
+    // that returned its end leaves the last row in place).
+    if (!out->more) failed = encode(*last_row, snap->rows_in_table == 0 && n == 1, true);
+    if (failed.ok()) failed = deliver(held);
+  }
+  progress->AddRows(n % 1024, (*reader)->bytes_read() - bytes_before);
+  (void)(*reader)->Finish();
+  return failed;
+}
+
+// The chunk's rows are in Kafka's hands: the snapshot state moves past them.
+Status MySqlSource::Impl::ChunkDone(const ChunkRead& read) {
+  rows_emitted += read.rows;
+  snap->rows_total += read.rows;
+  if (read.more) {
+    snap->rows_in_table += read.rows;
+    snap->after_key = read.last_key;
+  } else {
+    progress->EndTable();
+    snap->NextTable();
+  }
+  PublishSnapshotState();
+  MarkOffset();
+  if (snap->done()) return EndSnapshot();
+  // Each chunk is made durable before the next one is read (the producer flushed and the
+  // offset stored, or the Kafka transaction committed): a crash repeats at most the chunk
+  // in flight. One round trip per chunk (≈ 8 MiB of rows in an initial snapshot).
+  return FlushOffsets(true);
+}
+
+Status MySqlSource::Impl::SnapshotChunk(BinlogStream& stream, ResumeSkipper& skipper,
+                                        std::stop_token stop) {
+  if (snap->done()) return EndSnapshot();
+  if (Status s = OpenSnapshotConnection(); !s.ok()) return s;
+  // The method: MariaDB reports a consistent view's binlog position; elsewhere the view
+  // is opened under a brief global read lock, or (no lock allowed) watermarks are used.
+  const bool by_view = mariadb && snapshot_method != "lock" && snapshot_method != "watermark";
+  const bool by_lock =
+      !by_view && snapshot_method != "watermark" &&
+      (snapshot_method == "lock" || (snapshot_method == "auto" && locking_mode != "none"));
+  if (!by_view && !by_lock) return WatermarkChunk(stop);
+  const event::TableId id = snap->tables.front();
+
+  // The view: never older than what the stream already handled (a transaction written to
+  // the binlog a moment before its commit became visible is not in the view yet).
+  BinlogPosition at;
+  const BinlogPosition here{stream_file, stream_pos, "", 0, false};
+  for (int attempt = 0;; ++attempt) {
+    auto view = BeginChunkView(by_lock);
+    if (!view) {
+      snap_sql.reset();
+      return view.error();
+    }
+    if (ComparePositions(*view, here) >= 0) {
+      at = *view;
+      break;
+    }
+    (void)snap_sql->Execute("ROLLBACK");
+    if (attempt >= 2000) {
+      return Status::Unavailable(fmt::format(
+          "snapshot: the server's view stays at {}:{}, behind the stream at {}:{}", view->file,
+          view->pos, stream_file, stream_pos));
+    }
+    SleepFor(milliseconds(attempt < 10 ? 1 : 10), stop);
+    if (stop.stop_requested()) return Status::Ok();
+  }
+  auto rollback = [&] { (void)snap_sql->Execute("ROLLBACK"); };
+
+  // The stream up to the view's position: the schema and signals of that moment.
+  if (Status s = CatchUp(stream, skipper, at, stop); !s.ok()) {
+    rollback();
+    return s;
+  }
+  if (stop.stop_requested() || !snap || snap->paused || snap->done() || snap->tables.front() != id) {
+    rollback();  // a signal changed the plan meanwhile
+    return Status::Ok();
+  }
+  auto plan = PlanChunk();
+  if (!plan || !*plan) {
+    rollback();
+    return plan ? Status::Ok() : plan.error();
+  }
+  ChunkRead read;
+  const std::string what = "snapshot of " + TableName(id);
+  Status s = ReadChunk(
+      **plan, at, &read,
+      [&](const dbz::RecordBuffer& rb) {
+        std::swap(records, const_cast<dbz::RecordBuffer&>(rb));
+        Status sent = SendRecords((*plan)->table->topic, kafka::kAnyPartition, what, stop);
+        std::swap(records, const_cast<dbz::RecordBuffer&>(rb));
+        return sent;
+      },
+      stop);
+  if (!s.ok() || read.stopped) {
+    rollback();
+    // Stopping, or the table changed after the view was taken: nothing of this chunk
+    // counts, the next view reads it again.
+    if (s.ok() || IsTableDefinitionChanged(s)) return Status::Ok();
+    return s.WithContext(what);
+  }
+  (void)snap_sql->Execute("COMMIT");
+  return ChunkDone(read);
+}
+
+// ------------------------------------------------------------------ watermark method
+
+Result<BinlogPosition> MySqlSource::Impl::ReadServerPosition() {
+  auto rows = snap_sql->Query("SHOW MASTER STATUS");
+  if (!rows) rows = snap_sql->Query("SHOW BINARY LOG STATUS");
+  if (!rows) return Error(rows.error().WithContext("snapshot: reading the binlog position"));
+  if (rows->empty() || rows->front().size() < 2 || !rows->front()[0]) {
+    return Error(Status::FailedPrecondition("snapshot: SHOW MASTER STATUS returned nothing"));
+  }
+  return BinlogPosition{*rows->front()[0], std::strtoull(rows->front()[1]->c_str(), nullptr, 10),
+                        "", 0, false};
+}
+
+// DBLog: low watermark, chunk SELECT, high watermark; the chunk is emitted when the
+// stream passes the high watermark, minus rows whose keys the stream changed between the
+// two (their newest state is in those change events). Watermarks are rows inserted into
+// the signal table (Debezium's snapshot-window-open/-close), or with read.only the
+// server's binlog positions before and after the SELECT.
+Status MySqlSource::Impl::WatermarkChunk(std::stop_token stop) {
+  if (!read_only && !signal_table) {
+    return Status::FailedPrecondition(
+        "snapshot: without a consistent-view position (MySQL) and without FLUSH TABLES WITH "
+        "READ LOCK (snapshot.locking.mode=none), chunks are bounded by watermarks: set "
+        "signal.data.collection to a table Tributary may insert into (id VARCHAR(42) PRIMARY "
+        "KEY, type VARCHAR(32), data TEXT), or read.only=true");
+  }
+  auto plan = PlanChunk();
+  if (!plan) return plan.error();
+  if (!*plan) return Status::Ok();
+  ChunkPlan& p = **plan;
+  if (p.key_columns.empty()) {
+    return Status::FailedPrecondition(fmt::format(
+        "snapshot: {} has no primary key or NOT NULL unique key; without a consistent-view "
+        "position or a read lock its rows cannot be reconciled with the binlog (add a key, "
+        "or allow snapshot.locking.mode=minimal)",
+        TableName(p.id)));
+  }
+  PendingChunk pc;
+  pc.id = fmt::format("{}-{}", enc_options.run_id.substr(0, 8), ++chunk_counter);
+  pc.table = p.id;
+  pc.topic = p.table->topic;
+  std::string signal_name = signal_table ? TableName(*signal_table) : "";
+  std::shared_ptr<const event::TableSchema> signal_schema =
+      signal_table ? tracker->Table(*signal_table) : nullptr;
+  const std::string opened = snapshot::Iso8601Instant(std::chrono::system_clock::now());
+  if (read_only) {
+    auto lo = ReadServerPosition();
+    if (!lo) return lo.error();
+    pc.by_position = true;
+    pc.lo = *lo;
+  } else {
+    auto sql = snapshot::WatermarkInsertSql(signal_name, snapshot::SignalType::kWindowOpen, pc.id,
+                                            snapshot::WatermarkData(opened), signal_schema.get());
+    if (!sql) return sql.error();
+    if (Status s = snap_sql->Execute(*sql); !s.ok()) {
+      return s.WithContext("snapshot: writing the low watermark into " + signal_name);
+    }
+  }
+  ChunkRead read;
+  Status s = ReadChunk(
+      p, pc.lo, &read,
+      [&](const dbz::RecordBuffer& rb) {
+        for (const auto& r : rb.records()) pc.records.Add() = r;
+        return Status::Ok();
+      },
+      stop);
+  if (!s.ok()) return s.WithContext("snapshot of " + TableName(p.id));
+  if (read.stopped) return Status::Ok();
+  pc.rows = read.rows;
+  pc.more = read.more;
+  pc.last_key = read.last_key;
+  if (read_only) {
+    auto hi = ReadServerPosition();
+    if (!hi) return hi.error();
+    pc.hi = *hi;
+  } else {
+    auto sql = snapshot::WatermarkInsertSql(
+        signal_name, snapshot::SignalType::kWindowClose, pc.id,
+        snapshot::WatermarkData(opened, snapshot::Iso8601Instant(std::chrono::system_clock::now())),
+        signal_schema.get());
+    if (!sql) return sql.error();
+    if (Status st = snap_sql->Execute(*sql); !st.ok()) {
+      return st.WithContext("snapshot: writing the high watermark into " + signal_name);
+    }
+  }
+  pending_chunk = std::move(pc);
+  if (pending_chunk->by_position) {
+    OpenWindowAt(stream_file, stream_pos);
+    return CloseWindowAt(stop);
+  }
+  return Status::Ok();
+}
+
+void MySqlSource::Impl::OpenWindowAt(std::string_view file, uint64_t pos) {
+  if (!pending_chunk || !pending_chunk->by_position || pending_chunk->in_window) return;
+  if (ComparePositions(BinlogPosition{std::string(file), pos, "", 0, false}, pending_chunk->lo) >= 0) {
+    pending_chunk->in_window = true;
+  }
+}
+
+Status MySqlSource::Impl::CloseWindowAt(std::stop_token stop) {
+  if (!pending_chunk || !pending_chunk->by_position) return Status::Ok();
+  if (ComparePositions(BinlogPosition{stream_file, stream_pos, "", 0, false}, pending_chunk->hi) < 0) {
+    return Status::Ok();
+  }
+  return EmitPendingChunk(stop);
+}
+
+Status MySqlSource::Impl::EmitPendingChunk(std::stop_token stop) {
+  PendingChunk pc = std::move(*pending_chunk);
+  pending_chunk.reset();
+  if (!snap || snap->done() || snap->tables.front() != pc.table) return Status::Ok();
+  records.Clear();
+  uint64_t dropped = 0;
+  for (const auto& r : pc.records.records()) {
+    if (r.has_key && pc.touched.contains(r.key)) {
+      ++dropped;
+      continue;
+    }
+    records.Add() = r;
+  }
+  if (dropped > 0) {
+    spdlog::debug("snapshot chunk {} of {}: {} rows changed inside the window, sent by the "
+                  "stream instead",
+                  pc.id, TableName(pc.table), dropped);
+  }
+  if (Status s = SendRecords(pc.topic, kafka::kAnyPartition, "snapshot of " + TableName(pc.table),
+                             stop);
+      !s.ok()) {
+    return s;
+  }
+  ChunkRead read;
+  read.rows = pc.rows;
+  read.more = pc.more;
+  read.last_key = std::move(pc.last_key);
+  return ChunkDone(read);
+}
+
+// ------------------------------------------------------------------ signals
+
+Status MySqlSource::Impl::HandleSignalRows(const mysql::RowsEvent& rows, std::stop_token stop) {
+  if (rows.kind != mysql::RowsKind::kWrite) return Status::Ok();
+  auto schema = tracker->Table(*signal_table);
+  if (!schema) return Status::Ok();
+  for (const auto& row : rows.rows) {
+    auto sig = snapshot::SignalFromRow(*schema, row.after.values);
+    if (!sig) {
+      spdlog::warn("signal table {}: {}", TableName(*signal_table), sig.error().message());
+      continue;
+    }
+    if (!*sig) continue;
+    const snapshot::Signal& signal = **sig;
+    if (signal.type == snapshot::SignalType::kWindowOpen ||
+        signal.type == snapshot::SignalType::kWindowClose) {
+      auto chunk = snapshot::ChunkIdOfWindow(signal.id);
+      if (!pending_chunk || pending_chunk->by_position || !chunk || *chunk != pending_chunk->id) {
+        continue;  // a window of an earlier run or chunk
+      }
+      if (signal.type == snapshot::SignalType::kWindowOpen) {
+        pending_chunk->in_window = true;
+      } else if (Status s = EmitPendingChunk(stop); !s.ok()) {
+        return s;
+      }
+      continue;
+    }
+    if (!source_signals) continue;
+    if (Status s = HandleSignal(signal); !s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+Status MySqlSource::Impl::PollSignals() {
+  if (!kafka_signals) return Status::Ok();
+  auto now = Clock::now();
+  if (now - last_signal_poll < milliseconds(500)) return Status::Ok();
+  last_signal_poll = now;
+  if (!signal_channel) {
+    auto ch = snapshot::KafkaSignalChannel::Open(cfg);
+    if (!ch) return ch.error().WithContext("the Kafka signal channel");
+    signal_channel = std::move(*ch);
+  }
+  auto signals = signal_channel->Poll();
+  if (!signals) return signals.error().WithContext("the Kafka signal channel");
+  for (const auto& s : *signals) {
+    if (Status st = HandleSignal(s); !st.ok()) return st;
+  }
+  return Status::Ok();
+}
+
+Status MySqlSource::Impl::HandleSignal(const snapshot::Signal& signal) {
+  using snapshot::SignalType;
+  switch (signal.type) {
+    case SignalType::kExecuteSnapshot: {
+      std::vector<std::string> patterns;
+      for (const auto& dc : signal.data_collections) {
+        patterns.push_back(dc);
+      }
+      if (patterns.empty()) {
+        spdlog::warn("signal {}: execute-snapshot without data-collections ignored", signal.id);
+        return Status::Ok();
+      }
+      snapshot::SnapshotState st;
+      st.kind = snapshot::SnapshotKind::kIncremental;
+      st.signal_id = signal.id;
+      st.tables = SnapshotTables(tracker->catalog().TableIds(), patterns);
+      for (const auto& c : signal.additional_conditions) {
+        auto one = SnapshotTables(st.tables, {c.data_collection});
+        if (c.data_collection.empty()) one = st.tables;
+        for (const auto& t : one) st.conditions[t] = c.filter;
+      }
+      if (signal.snapshot_type != "incremental") {
+        spdlog::warn("signal {}: snapshot type '{}' runs as an incremental snapshot", signal.id,
+                     signal.snapshot_type);
+      }
+      spdlog::info("signal {}: execute-snapshot of {} tables", signal.id, st.tables.size());
+      if (snap && snap->kind == snapshot::SnapshotKind::kIncremental) {
+        // Joins the running incremental snapshot, as Debezium does.
+        for (auto& t : st.tables) {
+          if (std::find(snap->tables.begin(), snap->tables.end(), t) == snap->tables.end()) {
+            snap->tables.push_back(t);
+            ++snap->tables_total;
+          }
+          if (auto c = st.conditions.find(t); c != st.conditions.end()) snap->conditions[t] = c->second;
+        }
+        PublishSnapshotState();
+        return Status::Ok();
+      }
+      StartSnapshot(std::move(st));
+      return Status::Ok();
+    }
+    case SignalType::kStopSnapshot: {
+      if (!snap || snap->kind != snapshot::SnapshotKind::kIncremental) {
+        spdlog::info("signal {}: stop-snapshot, but no incremental snapshot runs", signal.id);
+        return Status::Ok();
+      }
+      if (signal.data_collections.empty()) {
+        spdlog::info("signal {}: incremental snapshot stopped", signal.id);
+        snap->tables.clear();
+        return EndSnapshot();
+      }
+      auto drop = SnapshotTables(snap->tables, signal.data_collections);
+      for (const auto& t : drop) {
+        auto it = std::find(snap->tables.begin(), snap->tables.end(), t);
+        if (it == snap->tables.end()) continue;
+        if (it == snap->tables.begin()) {
+          snap->NextTable();
+        } else {
+          snap->tables.erase(it);
+        }
+      }
+      spdlog::info("signal {}: {} tables removed from the incremental snapshot", signal.id,
+                   drop.size());
+      if (snap->done()) return EndSnapshot();
+      PublishSnapshotState();
+      return Status::Ok();
+    }
+    case SignalType::kPauseSnapshot:
+      if (snap && snap->kind == snapshot::SnapshotKind::kIncremental) {
+        snap->paused = true;
+        PublishSnapshotState();
+        spdlog::info("signal {}: incremental snapshot paused", signal.id);
+      }
+      return Status::Ok();
+    case SignalType::kResumeSnapshot:
+      if (snap && snap->paused) {
+        snap->paused = false;
+        PublishSnapshotState();
+        spdlog::info("signal {}: incremental snapshot resumed", signal.id);
+      }
+      return Status::Ok();
+    case SignalType::kLog:
+      spdlog::info("signal {}: {}", signal.id, signal.message);
+      return Status::Ok();
+    default:
+      spdlog::info("signal {}: type '{}' ignored", signal.id, signal.type_text);
+      return Status::Ok();
+  }
+}
+
+}  // namespace tributary::connectors
