@@ -245,8 +245,14 @@ Status MySqlSource::Impl::Start(std::stop_token stop) {
   mariadb = sql->is_mariadb();
 
   schema::SchemaTrackerOptions to;
-  to.capture_table = [this](const event::TableId& id) { return filters.IsTableCaptured(id); };
-  to.capture_database = [this](std::string_view db) { return filters.IsDatabaseCaptured(db); };
+  // The signal table's schema is tracked too (its rows are read for signals and
+  // watermarks); its events are sent only when the filters capture it.
+  to.capture_table = [this](const event::TableId& id) {
+    return filters.IsTableCaptured(id) || (signal_table && id == *signal_table);
+  };
+  to.capture_database = [this](std::string_view db) {
+    return filters.IsDatabaseCaptured(db) || (signal_table && db == signal_table->database);
+  };
   auto mode = schema::ParseInconsistentSchemaMode(cfg.GetString("inconsistent.schema.handling.mode"));
   if (!mode) return mode.error();
   to.inconsistent_mode = *mode;
