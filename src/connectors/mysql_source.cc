@@ -312,7 +312,9 @@ Status MySqlSource::Impl::Start(std::stop_token stop) {
       snap = std::move(*st);
       snapshot_started = Clock::now();
     }
-    if (mariadb) maria_gtids = ParseMariaGtidPos(offset->gtids);
+    if (Status g = LoadGtids(offset->gtids); !g.ok()) {
+      return g.WithContext("the offset stored in " + offsets_where);
+    }
     return Status::Ok();
   }
   auto exists = history->Exists();
@@ -458,7 +460,7 @@ Status MySqlSource::Impl::Bootstrap(std::stop_token stop) {
     StartSnapshot(std::move(st));
     start = cursor.offset();
   }
-  if (mariadb) maria_gtids = ParseMariaGtidPos(start.gtids);
+  if (Status g = LoadGtids(start.gtids); !g.ok()) return g.WithContext("Executed_Gtid_Set");
   if (Status s = FlushSchemaChanges(); !s.ok()) return s;
   return StoreOffsetNow(start);
 }
@@ -604,9 +606,20 @@ Status MySqlSource::Impl::Tick(std::stop_token stop) {
 
 // ------------------------------------------------------------------ streaming
 
+Status MySqlSource::Impl::LoadGtids(const std::string& gtids) {
+  if (mariadb) {
+    maria_gtids = ParseMariaGtidPos(gtids);
+    return Status::Ok();
+  }
+  auto set = mysql::ParseGtidSet(gtids);
+  if (!set) return set.error();
+  mysql_gtids = std::move(*set);
+  return Status::Ok();
+}
+
 std::string MySqlSource::Impl::CurrentGtids() const {
   if (mariadb) return MariaGtidPosText(maria_gtids);
-  return {};
+  return mysql_gtids.entries.empty() ? std::string() : mysql_gtids.ToString();
 }
 
 dbz::SourceInfo MySqlSource::Impl::BaseSource(const mysql::DecodedEvent& e,
@@ -821,6 +834,8 @@ Status MySqlSource::Impl::HandleEvent(const mysql::DecodedEvent& e, const Binlog
   }
   if (const auto* g = std::get_if<mysql::GtidEvent>(&e.body)) {
     txn_gtid = g->anonymous ? "" : g->ToString();
+    // Offsets after this transaction include it (gtid_executed as the server keeps it).
+    if (!g->anonymous && g->gno > 0) mysql_gtids.Add(g->sid, g->tag, g->gno);
     cursor.OnTransactionStart(at.offset);
     return Status::Ok();
   }
@@ -971,6 +986,7 @@ Status MySqlSource::Impl::Stream(std::stop_token stop) {
       if (rewind && committed) {
         cursor = OffsetCursor(*committed);
         if (Status r = RestoreSnapshotState(*committed); !r.ok()) return r;
+        if (Status r = LoadGtids(committed->gtids); !r.ok()) return r;
       }
     }
     if (progressed) failures = 0;

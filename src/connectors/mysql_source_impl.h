@@ -35,6 +35,7 @@
 #include "kafka/producer.h"
 #include "mysql/binlog_client.h"
 #include "mysql/event_decoder.h"
+#include "mysql/gtid.h"
 #include "mysql/sql_connection.h"
 #include "schema/history_store.h"
 #include "schema/schema_tracker.h"
@@ -141,6 +142,7 @@ struct MySqlSource::Impl {
   int64_t txn_thread = -1;
   std::string txn_query;        // the last ROWS_QUERY / ANNOTATE_ROWS statement
   std::map<uint32_t, std::string> maria_gtids;  // completed position per domain
+  mysql::GtidSet mysql_gtids;  // MySQL: executed GTID set (the offset's `gtids`)
   // Transaction metadata (provide.transaction.metadata).
   struct TxMeta {
     bool begun = false;
@@ -282,6 +284,8 @@ struct MySqlSource::Impl {
   Impl();
   ~Impl();
 
+  // The GTID state of the offset the stream starts from.
+  Status LoadGtids(const std::string& gtids);
   Status Configure();
   Status Start(std::stop_token stop);
   Status ConnectKafka(std::stop_token stop);

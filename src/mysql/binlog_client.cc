@@ -37,94 +37,20 @@ void PutString(std::vector<std::byte>& out, std::string_view s) {
   for (char c : s) out.push_back(static_cast<std::byte>(c));
 }
 
-bool ParseHexUuid(std::string_view text, Uuid* out) {
-  std::string hex;
-  for (char c : text) {
-    if (c != '-') hex += c;
-  }
-  if (hex.size() != 32) return false;
-  for (size_t i = 0; i < 16; ++i) {
-    auto digit = [](char c) -> int {
-      if (c >= '0' && c <= '9') return c - '0';
-      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-      return -1;
-    };
-    int hi = digit(hex[2 * i]), lo = digit(hex[2 * i + 1]);
-    if (hi < 0 || lo < 0) return false;
-    (*out)[i] = static_cast<uint8_t>(hi * 16 + lo);
-  }
-  return true;
-}
-
 }  // namespace
 
 Result<std::vector<std::byte>> EncodeGtidSet(std::string_view text) {
-  // uuid[:tag]:interval[:interval...] entries separated by ','; tags make the set tagged.
-  struct Entry {
-    Uuid sid{};
-    std::string tag;
-    std::vector<GtidInterval> intervals;
-  };
-  std::vector<Entry> entries;
-  bool tagged = false;
-  std::string_view rest = text;
-  while (!rest.empty()) {
-    size_t comma = rest.find(',');
-    std::string_view item = rest.substr(0, comma);
-    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
-    while (!item.empty() && std::isspace(static_cast<unsigned char>(item.front()))) item.remove_prefix(1);
-    while (!item.empty() && std::isspace(static_cast<unsigned char>(item.back()))) item.remove_suffix(1);
-    if (item.empty()) continue;
-    size_t colon = item.find(':');
-    Entry fresh;
-    if (colon == std::string_view::npos || !ParseHexUuid(item.substr(0, colon), &fresh.sid)) {
-      return Error(Status::InvalidArgument(fmt::format("GTID set entry '{}' does not start with a UUID", item)));
-    }
-    entries.push_back(std::move(fresh));
-    Entry* e = &entries.back();
-    std::string_view parts = item.substr(colon + 1);
-    while (!parts.empty()) {
-      size_t c = parts.find(':');
-      std::string_view part = parts.substr(0, c);
-      parts = c == std::string_view::npos ? std::string_view() : parts.substr(c + 1);
-      if (!part.empty() && !std::isdigit(static_cast<unsigned char>(part.front()))) {
-        // A tag starts a new entry for the same UUID.
-        if (!e->intervals.empty() || !e->tag.empty()) {
-          entries.push_back(Entry{e->sid, {}, {}});
-          e = &entries.back();
-        }
-        e->tag = Lower(std::string(part));
-        tagged = true;
-        continue;
-      }
-      size_t dash = part.find('-');
-      uint64_t start = 0, end = 0;
-      auto num = [](std::string_view s, uint64_t* v) {
-        if (s.empty()) return false;
-        *v = 0;
-        for (char ch : s) {
-          if (!std::isdigit(static_cast<unsigned char>(ch))) return false;
-          *v = *v * 10 + static_cast<uint64_t>(ch - '0');
-        }
-        return true;
-      };
-      bool ok = dash == std::string_view::npos
-                    ? num(part, &start) && (end = start, true)
-                    : num(part.substr(0, dash), &start) && num(part.substr(dash + 1), &end);
-      if (!ok || start == 0 || end < start) {
-        return Error(Status::InvalidArgument(fmt::format("GTID interval '{}' in '{}' is not valid", part, item)));
-      }
-      e->intervals.push_back({start, end + 1});
-    }
-  }
+  auto set = ParseGtidSet(text);
+  if (!set) return Error(set.error());
+  const auto& entries = set->entries;
+  const bool tagged = set->tagged_format;
   std::vector<std::byte> out;
   if (tagged) {
     PutLe(out, 1 | (static_cast<uint64_t>(entries.size()) << 8) | (1ull << 56), 8);
   } else {
     PutLe(out, entries.size(), 8);
   }
-  for (const Entry& e : entries) {
+  for (const GtidSetEntry& e : entries) {
     for (uint8_t b : e.sid) out.push_back(static_cast<std::byte>(b));
     if (tagged) {
       // Serialization-library varint of the tag length (one byte up to 127: len << 1).

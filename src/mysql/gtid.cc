@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
+
 namespace tributary::mysql {
 
 std::string UuidToString(const Uuid& u) {
@@ -32,6 +35,124 @@ std::string GtidSet::ToString() const {
     }
   }
   return out;
+}
+
+namespace {
+
+bool ParseHexUuid(std::string_view text, Uuid* out) {
+  std::string hex;
+  for (char c : text) {
+    if (c != '-') hex += c;
+  }
+  if (hex.size() != 32) return false;
+  auto digit = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+  };
+  for (size_t i = 0; i < 16; ++i) {
+    int hi = digit(hex[2 * i]), lo = digit(hex[2 * i + 1]);
+    if (hi < 0 || lo < 0) return false;
+    (*out)[i] = static_cast<uint8_t>(hi * 16 + lo);
+  }
+  return true;
+}
+
+bool ParseNumber(std::string_view s, uint64_t* v) {
+  if (s.empty()) return false;
+  *v = 0;
+  for (char ch : s) {
+    if (!std::isdigit(static_cast<unsigned char>(ch))) return false;
+    *v = *v * 10 + static_cast<uint64_t>(ch - '0');
+  }
+  return true;
+}
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
+}
+
+}  // namespace
+
+Result<GtidSet> ParseGtidSet(std::string_view text) {
+  GtidSet set;
+  std::string_view rest = text;
+  while (!rest.empty()) {
+    size_t comma = rest.find(',');
+    std::string_view item = Trim(rest.substr(0, comma));
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    if (item.empty()) continue;
+    size_t colon = item.find(':');
+    GtidSetEntry fresh;
+    if (colon == std::string_view::npos || !ParseHexUuid(item.substr(0, colon), &fresh.sid)) {
+      return Error(Status::InvalidArgument(
+          fmt::format("GTID set entry '{}' does not start with a UUID", item)));
+    }
+    set.entries.push_back(std::move(fresh));
+    GtidSetEntry* e = &set.entries.back();
+    std::string_view parts = item.substr(colon + 1);
+    while (!parts.empty()) {
+      size_t c = parts.find(':');
+      std::string_view part = parts.substr(0, c);
+      parts = c == std::string_view::npos ? std::string_view() : parts.substr(c + 1);
+      if (!part.empty() && !std::isdigit(static_cast<unsigned char>(part.front()))) {
+        // A tag starts a new entry for the same UUID.
+        if (!e->intervals.empty() || !e->tag.empty()) {
+          set.entries.push_back(GtidSetEntry{e->sid, {}, {}});
+          e = &set.entries.back();
+        }
+        e->tag = std::string(part);
+        std::transform(e->tag.begin(), e->tag.end(), e->tag.begin(),
+                       [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+        set.tagged_format = true;
+        continue;
+      }
+      size_t dash = part.find('-');
+      uint64_t start = 0, end = 0;
+      bool ok = dash == std::string_view::npos
+                    ? ParseNumber(part, &start) && (end = start, true)
+                    : ParseNumber(part.substr(0, dash), &start) &&
+                          ParseNumber(part.substr(dash + 1), &end);
+      if (!ok || start == 0 || end < start) {
+        return Error(Status::InvalidArgument(
+            fmt::format("GTID interval '{}' in '{}' is not valid", part, item)));
+      }
+      e->intervals.push_back({start, end + 1});
+    }
+  }
+  return set;
+}
+
+void GtidSet::Add(const Uuid& sid, std::string_view tag, uint64_t gno) {
+  if (!tag.empty()) tagged_format = true;
+  // The entry of (sid, tag), or where it belongs.
+  auto it = std::find_if(entries.begin(), entries.end(), [&](const GtidSetEntry& e) {
+    return e.sid > sid || (e.sid == sid && (e.tag == tag || e.tag > tag));
+  });
+  if (it == entries.end() || it->sid != sid || it->tag != tag) {
+    it = entries.insert(it, GtidSetEntry{sid, std::string(tag), {}});
+  }
+  auto& ivs = it->intervals;
+  // First interval that ends at or after gno (end is exclusive).
+  auto iv = std::find_if(ivs.begin(), ivs.end(), [&](const GtidInterval& x) { return x.end >= gno; });
+  if (iv != ivs.end() && iv->start <= gno && gno < iv->end) return;  // already in
+  if (iv != ivs.end() && iv->end == gno) {
+    iv->end = gno + 1;  // extends this one; may now touch the next
+    auto next = iv + 1;
+    if (next != ivs.end() && next->start == iv->end) {
+      iv->end = next->end;
+      ivs.erase(next);
+    }
+    return;
+  }
+  if (iv != ivs.end() && iv->start == gno + 1) {
+    iv->start = gno;
+    return;
+  }
+  ivs.insert(iv, GtidInterval{gno, gno + 1});
 }
 
 std::string MariaGtid::ToString() const {

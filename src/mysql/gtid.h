@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/byte_reader.h"
@@ -32,7 +33,15 @@ struct GtidSet {
   std::vector<GtidSetEntry> entries;
   // MySQL's text form: uuid:1-5:7 entries joined by ',', tags as uuid:tag:1-2.
   std::string ToString() const;
+  // Adds one transaction (uuid[:tag]:gno), merging it into the intervals; entries stay
+  // ordered by UUID, untagged before tags.
+  void Add(const Uuid& sid, std::string_view tag, uint64_t gno);
 };
+
+// MySQL's text form ("uuid:1-5:7,uuid:tag:1-2", blanks and newlines around entries as
+// SHOW MASTER STATUS prints them; empty = the empty set). Errors: InvalidArgument naming
+// the entry.
+Result<GtidSet> ParseGtidSet(std::string_view text);
 
 // Decodes a PREVIOUS_GTIDS body (untagged or 8.3+ tagged format).
 Result<GtidSet> DecodeGtidSet(ByteReader& reader);

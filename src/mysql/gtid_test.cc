@@ -39,6 +39,34 @@ TEST(GtidSetTest, BadTextIsAnError) {
   EXPECT_EQ(RoundTrip("").entries.size(), 0u);
 }
 
+TEST(GtidSetTest, AddMergesTransactionsIntoIntervals) {
+  auto set = ParseGtidSet(
+      "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-5:7,\n"
+      "b9b88c66-0755-11f1-9899-4a9da94c4d71:1");
+  ASSERT_TRUE(set.has_value()) << set.error().ToString();
+  Uuid a = set->entries[0].sid, b = set->entries[1].sid;
+  set->Add(a, "", 6);  // fills the gap: 1-7
+  EXPECT_EQ(set->ToString(),
+            "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-7,b9b88c66-0755-11f1-9899-4a9da94c4d71:1");
+  set->Add(a, "", 3);   // already in
+  set->Add(b, "", 2);   // extends
+  set->Add(b, "", 10);  // a new interval
+  set->Add(b, "", 9);   // grows it downwards
+  EXPECT_EQ(set->ToString(),
+            "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-7,b9b88c66-0755-11f1-9899-4a9da94c4d71:1-2:9-10");
+  Uuid c{};  // sorts first
+  set->Add(c, "", 1);
+  set->Add(a, "tag", 4);
+  EXPECT_EQ(set->ToString(),
+            "00000000-0000-0000-0000-000000000000:1,3e11fa47-71ca-11e1-9e33-c80aa9429562:1-7:tag:4,"
+            "b9b88c66-0755-11f1-9899-4a9da94c4d71:1-2:9-10");
+  EXPECT_TRUE(set->tagged_format);
+  GtidSet empty;
+  empty.Add(a, "", 1);
+  EXPECT_EQ(empty.ToString(), "3e11fa47-71ca-11e1-9e33-c80aa9429562:1");
+  EXPECT_FALSE(ParseGtidSet("3e11fa47-71ca-11e1-9e33-c80aa9429562:1-x").has_value());
+}
+
 TEST(GtidSetTest, SerializedVarints) {
   // From the MySQL 9.6 tagged GTID event: 0x78 -> 60, 0x25 0x02 -> 0x89.
   std::vector<std::byte> one = {std::byte{0x78}};
