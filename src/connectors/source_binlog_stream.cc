@@ -26,8 +26,6 @@ struct EventBatch {
   }
 };
 
-constexpr size_t kMaxSpareBatches = 4;
-
 }  // namespace
 
 // The reader thread and the queue between it and the owner.
@@ -140,7 +138,9 @@ struct BinlogStream::ReadAhead {
         std::unique_lock lock(mu);
         if (current) {
           // Every view into it ended with the previous call.
-          if (current->bytes.capacity() <= 2 * options.batch_bytes && spare.size() < kMaxSpareBatches) {
+          // Kept for reuse (no allocator churn across threads): the batches alive at once
+          // are bounded by max_bytes / batch_bytes + 3, and so is the spare list.
+          if (current->bytes.capacity() <= 2 * options.batch_bytes) {
             current->Reset();
             spare.push_back(std::move(current));
           } else {

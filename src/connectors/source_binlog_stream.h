@@ -4,7 +4,7 @@
 // inner events, follow ROTATEs).
 //
 // Read-ahead: a reader thread, owned by the stream, reads event bytes from the connection
-// into batches it hands to the stream (`BinlogReadAheadOptions`: at most 4 MiB read but not
+// into batches it hands to the stream (`BinlogReadAheadOptions`: at most 2 MiB read but not
 // yet decoded, or one event when an event is larger). Decoding stays on the caller's
 // thread, because the decoder's TABLE_MAP hook (the schema tracker) must see the schema of
 // the event's position, which the caller changes as it handles DDL. Connection errors
@@ -50,10 +50,10 @@ struct BinlogStreamItem {
 struct BinlogReadAheadOptions {
   // Event bytes read but not yet decoded, at most (a single larger event is still read
   // whole). Memory: about this plus a few batches of batch_bytes.
-  size_t max_bytes = 4u << 20;
+  size_t max_bytes = 2u << 20;
   // The reader queues a batch when it holds this many bytes; Next() takes a batch not yet
   // full rather than wait (an idle stream adds no latency).
-  size_t batch_bytes = 128u << 10;
+  size_t batch_bytes = 64u << 10;
 };
 
 class BinlogStream {
