@@ -215,9 +215,20 @@ void UploadPool::Work() {
       queue_.pop_front();
     }
     Status s = job.builder->Finish();
+    // An object above the part size goes as a multipart upload, whose part buffers (up to
+    // part size x (parallelism + 1), in the store) are memory too: such uploads run one
+    // at a time and count that much.
+    const bool multipart =
+        job.builder->spilled_bytes() > 0 || job.builder->content_bytes() > options_.part_size;
+    std::unique_lock<std::mutex> multipart_turn(multipart_mu_, std::defer_lock);
+    if (s.ok() && multipart) multipart_turn.lock();
     if (s.ok()) {
       // Finishing may change what the object holds (a Parquet footer, its last row group).
       uint64_t now = job.builder->MemoryBytes();
+      if (multipart) {
+        uint64_t parts = options_.part_size * static_cast<uint64_t>(workers_.size() + 1);
+        now += std::min<uint64_t>(job.builder->content_bytes(), parts);
+      }
       std::lock_guard lock(mu_);
       pending_bytes_ = pending_bytes_ - job.memory + now;
       job.memory = now;
@@ -227,6 +238,7 @@ void UploadPool::Work() {
       s = UploadWithRetry(*job.builder, *options_.store, options_.part_size,
                           options_.retry_backoff, options_.stop, abandon_.get_token(), &retries);
     }
+    if (multipart_turn.owns_lock()) multipart_turn.unlock();
     uint64_t bytes = job.builder->content_bytes();
     job.builder.reset();  // the memory goes back before the object counts as done
     Done(job, std::move(s), retries, bytes);

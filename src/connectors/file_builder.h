@@ -20,8 +20,9 @@
 // the earliest unfinished one). An upload that fails is retried every `retry_backoff`
 // while the error is retryable and stop is not requested; a failure that stays (not
 // retryable, or stopped) fails its batch and becomes the pool's error(), which the task
-// treats as fatal. Memory: pending_bytes() (objects submitted, not yet uploaded) counts
-// against the task's budget; the task waits (WaitForProgress) when it is full.
+// treats as fatal. Memory: pending_bytes() (objects submitted, not yet uploaded, plus the
+// part buffers of the multipart upload under way: those run one at a time) counts against
+// the task's budget; the task waits (WaitForProgress) when it is full.
 // Ownership: owns the submitted FileBuilders until they are uploaded; borrows the store
 // (which must outlive the pool). Threading: every method may be called from any thread;
 // Batch results are read once finished() is true.
@@ -177,6 +178,7 @@ class UploadPool {
 
   Options options_;
   std::stop_source abandon_;
+  std::mutex multipart_mu_;  // held by the worker running a multipart upload
   mutable std::mutex mu_;
   std::condition_variable work_cv_;      // workers: a job was queued, or stopping
   std::condition_variable progress_cv_;  // waiters: a job ended

@@ -1,6 +1,7 @@
 #include "connectors/s3_sink.h"
 
 #include <fmt/format.h>
+#include <malloc.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -461,6 +462,14 @@ Result<std::unique_ptr<S3SinkTask>> S3SinkTask::Open(const config::ConnectorConf
     impl->key_parser = std::make_unique<format::RecordValueParser>(format::RecordValueOptions{});
   }
   impl->upload_threads = UploadThreads(config);
+#ifdef __GLIBC__
+  // Object buffers are large, short-lived and freed on upload threads. glibc's dynamic
+  // mmap threshold would move them into the heap after the first free, where their pages
+  // stay resident (peak RSS about 50 MB higher on the JSON benchmark): keep buffers of
+  // 1 MiB and more in their own mappings, given back to the system when freed. One
+  // connector per process, so the process-wide setting is the sink's.
+  mallopt(M_MMAP_THRESHOLD, 1 << 20);
+#endif
   impl->context.options = &impl->options;
   auto schema_topic = SchemaTopicOptions::FromConfig(config);
   if (!schema_topic) return Error(schema_topic.error());

@@ -488,6 +488,35 @@ TEST(UploadPoolTest, StopEndsTheRetriesOfAnOutage) {
   EXPECT_TRUE(h.Objects().empty());
 }
 
+TEST(UploadPoolTest, SpilledAndMultipartObjectsKeepNamesAndBytes) {
+  Harness h;
+  h.options.rotation.flush_size = 300;
+  std::vector<Rec> recs;
+  for (int64_t i = 0; i < 1500; ++i) recs.push_back({i, Row(i)});
+  {
+    auto w = h.NewWriter();
+    for (const auto& r : recs) ASSERT_TRUE(h.Feed(*w, r).ok());
+  }
+  auto plain = h.Objects();
+  ASSERT_EQ(plain.size(), 5u);
+  h.Clear();
+  h.options.part_size = 2048;  // every object goes as a streaming (multipart) upload
+  UploadPool pool(h.PoolOptions(h.store(), 3));
+  auto w = h.NewWriter(&pool);
+  for (const auto& r : recs) {
+    ASSERT_TRUE(h.Feed(*w, r).ok());
+    if (r.offset % 97 == 0) {
+      ASSERT_TRUE(w->SpillLargest().has_value());
+    }
+  }
+  ASSERT_TRUE(w->WaitUploads().ok());
+  EXPECT_GT(w->stats().spills, 0u);
+  EXPECT_EQ(w->stats().objects, 5u);
+  EXPECT_EQ(pool.pending_bytes(), 0u);
+  EXPECT_EQ(w->progress().Committable(), 1500);
+  EXPECT_EQ(h.Objects(), plain);
+}
+
 TEST(UploadPoolTest, KeysObjectsAndValueObjectsOfACutAreOneBatch) {
   Harness h;
   h.options.store_keys = true;
