@@ -1289,8 +1289,9 @@ std::vector<OptionDef> BuildTable() {
        .max = 64,
        .applies = kSink,
        .group = "S3 sink: store",
-       .doc = "Parts of one multipart upload in flight at once (Tributary; memory per upload "
-              "is about `s3.part.size` × (this + 1))."},
+       .doc = "Upload workers of the sink, and parts of one multipart upload in flight at "
+              "once (Tributary; memory per multipart upload is about `s3.part.size` × "
+              "(this + 1))."},
       {.name = "s3.ssl.ca.file",
        .default_value = "",
        .applies = kSink,
