@@ -21,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/civil_date.h"
 #include "common/status.h"
 #include "event/value.h"
 #include "format/debezium/column_filters.h"
@@ -92,8 +93,8 @@ Status AppendColumnJson(const ColumnPlan& plan, const event::Value& v,
 // BigInteger.toByteArray() of the unscaled value.
 void AppendTwosComplement(std::string_view digits, bool negative, std::string* out);
 
-// Days since 1970-01-01 of a proleptic Gregorian date.
-int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d);
+// Days since 1970-01-01 of a proleptic Gregorian date (common/civil_date.h).
+using ::tributary::DaysFromCivil;
 
 // The JSON of a column default (Debezium's BinlogDefaultValueConverter followed by the
 // column's converter): `expression` is the DEFAULT as written, unquoted for literals;

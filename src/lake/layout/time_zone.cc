@@ -28,15 +28,6 @@ int DaysInMonth(int64_t y, int m) {
 
 }  // namespace
 
-int64_t DaysFromCivil(int64_t y, int m, int d) {
-  // Howard Hinnant's days_from_civil.
-  y -= m <= 2;
-  const int64_t era = FloorDiv(y, 400);
-  const int64_t yoe = y - era * 400;
-  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
 
 CivilTime CivilFromLocalMs(int64_t local_ms) {
   int64_t days = FloorDiv(local_ms, 86400000);

@@ -7,6 +7,8 @@
 // The conversions are Joda-Time's (DateTimeZone), which the Confluent partitioners use.
 #pragma once
 
+#include "common/civil_date.h"
+
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -70,7 +72,7 @@ struct CivilTime {
   int day_of_year;  // 1-366
 };
 CivilTime CivilFromLocalMs(int64_t local_ms);
-// Days since 1970-01-01 of a civil date.
-int64_t DaysFromCivil(int64_t year, int month, int day);
+// Days since 1970-01-01 of a civil date (common/civil_date.h).
+using ::tributary::DaysFromCivil;
 
 }  // namespace tributary::lake
