@@ -5,10 +5,10 @@
 #
 # What it shows, step by step: the services and the example database; the binlog reader
 # decoding the live server's changes; the MySQL source connector (examples/local/
-# mysql_connector.json) streaming new changes into Kafka as Debezium events; the S3 sink
+# mysql_connector.json) sending the existing rows (initial snapshot, op r, on its first
+# start) and then streaming new changes into Kafka as Debezium events; the S3 sink
 # (examples/local/sink_connector_cdc.json) writing them to the local MinIO bucket in the
-# Kafka Connect S3 sink's layout. Not yet: the initial data snapshot (issue 6): rows that
-# exist before the source first starts are not sent, only changes made after.
+# Kafka Connect S3 sink's layout.
 # The services keep running afterwards: `scripts/services.sh stop` stops them.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -73,13 +73,24 @@ stop_connectors() {
 trap stop_connectors EXIT
 "$TRIBUTARY" run examples/local/mysql_connector.json >"$LOGS/source.log" 2>&1 &
 SOURCE_PID=$!
-for _ in $(seq 120); do
-  grep -q "streaming MariaDB" "$LOGS/source.log" && break
+# Ready: streaming, and the initial snapshot (first start only) complete.
+source_ready() {
+  grep -q "streaming MariaDB" "$LOGS/source.log" || return 1
+  ! grep -q "initial snapshot of" "$LOGS/source.log" ||
+    grep -q "initial snapshot complete" "$LOGS/source.log"
+}
+for _ in $(seq 240); do
+  source_ready && break
   kill -0 "$SOURCE_PID" 2>/dev/null || { cat "$LOGS/source.log"; exit 1; }
   sleep 0.5
 done
-grep -q "streaming MariaDB" "$LOGS/source.log" || { cat "$LOGS/source.log"; exit 1; }
+source_ready || { cat "$LOGS/source.log"; exit 1; }
 echo "source: $(grep -m1 'streaming MariaDB' "$LOGS/source.log" | sed 's/^[^ ]* info //')"
+if grep -q "initial snapshot complete" "$LOGS/source.log"; then
+  echo "source: $(grep -m1 'initial snapshot complete' "$LOGS/source.log" | sed 's/^[^ ]* info //') (op r)"
+else
+  echo "source: resumed at its stored offset (the initial snapshot ran on an earlier start)"
+fi
 STAMP=$(date +%s)
 "${SQL[@]}" -e "INSERT INTO inventory.orders (order_date, purchaser, quantity, amount)
                 VALUES (CURRENT_DATE, 1001, 2, 19.99), (CURRENT_DATE, 1002, 3, 7.50),
@@ -102,13 +113,16 @@ while time.time() < deadline:
     time.sleep(0.5)
 c.subscribe(list(want))
 seen = {t: [] for t in want}
-while time.time() < deadline and any(len([e for e in seen[t] if stamp in json.dumps(e) or t.endswith("orders")]) < n for t, n in want.items()):
+def fresh(t):  # this run's changes (the topics also hold snapshot rows and earlier runs)
+    return [e for e in seen[t] if e["op"] in ("c", "u") and (stamp in json.dumps(e) or t.endswith("orders"))]
+while time.time() < deadline and any(len(fresh(t)) < n for t, n in want.items()):
     m = c.poll(0.5)
     if m is None or m.error() or m.value() is None:
         continue
     seen[m.topic()].append(json.loads(m.value())["payload"])
 for t, events in seen.items():
-    for e in events[-3:]:
+    print(f"kafka {t}: {sum(e['op'] == 'r' for e in events)} snapshot rows (op r) in the topic")
+    for e in fresh(t)[-3:]:
         row = e["after"] or e["before"]
         print(f"kafka {t} op={e['op']} source.pos={e['source']['file']}:{e['source']['pos']} row={json.dumps(row)}")
 c.close()
