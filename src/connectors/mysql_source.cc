@@ -382,18 +382,6 @@ Status MySqlSource::Impl::FlushSchemaChanges() {
 Status MySqlSource::Impl::Bootstrap(std::stop_token stop) {
   SourceOffset start;
   std::optional<schema::ServerSchema> server_schema;
-  auto read_position = [&]() -> Result<std::pair<std::string, uint64_t>> {
-    auto rows = sql->Query("SHOW MASTER STATUS");
-    if (!rows) rows = sql->Query("SHOW BINARY LOG STATUS");  // MySQL 8.4+
-    if (!rows) return Error(rows.error().WithContext("reading the binlog position"));
-    if (rows->empty() || rows->front().size() < 2 || !rows->front()[0]) {
-      return Error(Status::FailedPrecondition(
-          "SHOW MASTER STATUS returned nothing: binary logging is off on the server (set "
-          "log_bin, binlog_format=ROW, and restart it)"));
-    }
-    if (!mariadb && rows->front().size() >= 5 && rows->front()[4]) start.gtids = *rows->front()[4];
-    return std::pair{*rows->front()[0], std::strtoull(rows->front()[1]->c_str(), nullptr, 10)};
-  };
   if (snapshot_mode == "never") {
     // Stream the whole binlog from its oldest file; the schema comes from its DDL.
     auto logs = sql->Query("SHOW BINARY LOGS");
@@ -423,13 +411,14 @@ Status MySqlSource::Impl::Bootstrap(std::stop_token stop) {
       if (locked) (void)sql->Execute("UNLOCK TABLES");
       locked = false;
     };
-    auto pos = read_position();
+    auto pos = ReadServerPosition(*sql);
     if (!pos) {
       unlock();
       return pos.error();
     }
-    start.file = pos->first;
-    start.pos = pos->second;
+    start.file = pos->file;
+    start.pos = pos->pos;
+    if (!mariadb) start.gtids = pos->gtids;
     if (mariadb) {
       auto g = sql->QueryValue(fmt::format("SELECT BINLOG_GTID_POS('{}', {})", start.file, start.pos));
       if (g && *g) start.gtids = **g;
@@ -508,9 +497,10 @@ Status MySqlSource::Impl::CommitKafkaTransaction() {
   return Status::Ok();
 }
 
-Status MySqlSource::Impl::SendRecords(std::string_view topic, int32_t partition,
+Status MySqlSource::Impl::SendRecords(std::span<const dbz::EncodedRecord> batch,
+                                      std::string_view topic, int32_t partition,
                                       std::string_view what, std::stop_token stop) {
-  for (const dbz::EncodedRecord& r : records.records()) {
+  for (const dbz::EncodedRecord& r : batch) {
     size_t size = r.key.size() + r.value.size();
     for (const auto& h : r.headers) size += h.key.size() + h.value.size();
     if (size > max_record_bytes) {

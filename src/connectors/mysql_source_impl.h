@@ -255,7 +255,7 @@ struct MySqlSource::Impl {
   // Position-bounded windows (read.only): before and after each stream event.
   void OpenWindowAt(std::string_view file, uint64_t pos);
   Status CloseWindowAt(std::stop_token stop);
-  Result<BinlogPosition> ReadServerPosition();
+  Result<BinlogPosition> ReadServerPosition(mysql::SqlConnection& conn);
   Result<BinlogPosition> BeginChunkView(bool lock);
   struct ChunkPlan;
   struct ChunkRead {
@@ -309,8 +309,13 @@ struct MySqlSource::Impl {
   Status RecordSchemaChange(const schema::SchemaChangeRecord& record, const BinlogPosition& at,
                             const dbz::SourceInfo& source, std::stop_token stop);
   Status Tick(std::stop_token stop);
+  // Sends `records` (the shared buffer), or the given records, to `topic`.
   Status SendRecords(std::string_view topic, int32_t partition, std::string_view what,
-                     std::stop_token stop);
+                     std::stop_token stop) {
+    return SendRecords(records.records(), topic, partition, what, stop);
+  }
+  Status SendRecords(std::span<const dbz::EncodedRecord> batch, std::string_view topic,
+                     int32_t partition, std::string_view what, std::stop_token stop);
   Status EnsureTopic(const std::string& topic, bool single_partition);
   Status BeginKafkaTransaction();
   Status CommitKafkaTransaction();

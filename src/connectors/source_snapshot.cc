@@ -284,7 +284,7 @@ Result<BinlogPosition> MySqlSource::Impl::BeginChunkView(bool lock) {
   Status s = snap_sql->Execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
   BinlogPosition at;
   if (s.ok()) {
-    auto pos = ReadServerPosition();
+    auto pos = ReadServerPosition(*snap_sql);
     if (pos) {
       at = *pos;
     } else {
@@ -565,10 +565,7 @@ Status MySqlSource::Impl::SnapshotChunk(BinlogStream& stream, ResumeSkipper& ski
   Status s = ReadChunk(
       **plan, at, &read,
       [&](const dbz::RecordBuffer& rb) {
-        std::swap(records, const_cast<dbz::RecordBuffer&>(rb));
-        Status sent = SendRecords((*plan)->table->topic, kafka::kAnyPartition, what, stop);
-        std::swap(records, const_cast<dbz::RecordBuffer&>(rb));
-        return sent;
+        return SendRecords(rb.records(), (*plan)->table->topic, kafka::kAnyPartition, what, stop);
       },
       stop);
   if (!s.ok() || read.stopped) {
@@ -584,15 +581,21 @@ Status MySqlSource::Impl::SnapshotChunk(BinlogStream& stream, ResumeSkipper& ski
 
 // ------------------------------------------------------------------ watermark method
 
-Result<BinlogPosition> MySqlSource::Impl::ReadServerPosition() {
-  auto rows = snap_sql->Query("SHOW MASTER STATUS");
-  if (!rows) rows = snap_sql->Query("SHOW BINARY LOG STATUS");
-  if (!rows) return Error(rows.error().WithContext("snapshot: reading the binlog position"));
-  if (rows->empty() || rows->front().size() < 2 || !rows->front()[0]) {
-    return Error(Status::FailedPrecondition("snapshot: SHOW MASTER STATUS returned nothing"));
+// The server's current binlog position (SHOW MASTER STATUS; SHOW BINARY LOG STATUS on
+// MySQL 8.4+), with MySQL's Executed_Gtid_Set in `gtids`.
+Result<BinlogPosition> MySqlSource::Impl::ReadServerPosition(mysql::SqlConnection& conn) {
+  auto rows = conn.Query("SHOW MASTER STATUS");
+  if (!rows) rows = conn.Query("SHOW BINARY LOG STATUS");
+  if (!rows) return Error(rows.error().WithContext("reading the binlog position"));
+  if (rows->empty() || rows->front().size() < 2 || !rows->front()[0] || !rows->front()[1]) {
+    return Error(Status::FailedPrecondition(
+        "SHOW MASTER STATUS returned nothing: binary logging is off on the server (set "
+        "log_bin, binlog_format=ROW, and restart it)"));
   }
-  return BinlogPosition{*rows->front()[0], std::strtoull(rows->front()[1]->c_str(), nullptr, 10),
-                        "", 0, false};
+  const auto& row = rows->front();
+  BinlogPosition at{*row[0], std::strtoull(row[1]->c_str(), nullptr, 10), "", 0, false};
+  if (row.size() >= 5 && row[4]) at.gtids = *row[4];
+  return at;
 }
 
 // DBLog: low watermark, chunk SELECT, high watermark; the chunk is emitted when the
@@ -628,7 +631,7 @@ Status MySqlSource::Impl::WatermarkChunk(std::stop_token stop) {
       signal_table ? tracker->Table(*signal_table) : nullptr;
   const std::string opened = snapshot::Iso8601Instant(std::chrono::system_clock::now());
   if (read_only) {
-    auto lo = ReadServerPosition();
+    auto lo = ReadServerPosition(*snap_sql);
     if (!lo) return lo.error();
     pc.by_position = true;
     pc.lo = *lo;
@@ -654,7 +657,7 @@ Status MySqlSource::Impl::WatermarkChunk(std::stop_token stop) {
   pc.more = read.more;
   pc.last_key = read.last_key;
   if (read_only) {
-    auto hi = ReadServerPosition();
+    auto hi = ReadServerPosition(*snap_sql);
     if (!hi) return hi.error();
     pc.hi = *hi;
   } else {
@@ -694,24 +697,23 @@ Status MySqlSource::Impl::EmitPendingChunk(std::stop_token stop) {
   PendingChunk pc = std::move(*pending_chunk);
   pending_chunk.reset();
   if (!snap || snap->done() || snap->tables.front() != pc.table) return Status::Ok();
-  records.Clear();
+  // Rows whose keys the stream changed inside the window are stale: their newest state
+  // went out as those change events.
+  const std::string what = "snapshot of " + TableName(pc.table);
   uint64_t dropped = 0;
   for (const auto& r : pc.records.records()) {
     if (r.has_key && pc.touched.contains(r.key)) {
       ++dropped;
       continue;
     }
-    records.Add() = r;
+    if (Status s = SendRecords({&r, 1}, pc.topic, kafka::kAnyPartition, what, stop); !s.ok()) {
+      return s;
+    }
   }
   if (dropped > 0) {
     spdlog::debug("snapshot chunk {} of {}: {} rows changed inside the window, sent by the "
                   "stream instead",
                   pc.id, TableName(pc.table), dropped);
-  }
-  if (Status s = SendRecords(pc.topic, kafka::kAnyPartition, "snapshot of " + TableName(pc.table),
-                             stop);
-      !s.ok()) {
-    return s;
   }
   ChunkRead read;
   read.rows = pc.rows;

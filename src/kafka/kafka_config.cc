@@ -479,24 +479,29 @@ void CollectOverrides(const config::ConnectorConfig& cfg, std::string_view prefi
 
 }  // namespace
 
-Result<ClientConfig> ClientConfigFor(const config::ConnectorConfig& cfg, ClientRole role) {
+ConnectClientSettings ConnectorClientSettings(const config::ConnectorConfig& cfg,
+                                              std::string bootstrap_servers,
+                                              std::string_view overrides_prefix) {
   ConnectClientSettings s;
-  s.worker["bootstrap.servers"] = cfg.GetString("bootstrap.servers");
+  s.worker["bootstrap.servers"] = std::move(bootstrap_servers);
   CollectSecurityAndRaw(cfg, &s);
-  CollectOverrides(cfg, OverridePrefix(role), &s);
-  return MapClientSettings(s, role);
+  CollectOverrides(cfg, overrides_prefix, &s);
+  return s;
+}
+
+Result<ClientConfig> ClientConfigFor(const config::ConnectorConfig& cfg, ClientRole role) {
+  return MapClientSettings(
+      ConnectorClientSettings(cfg, cfg.GetString("bootstrap.servers"), OverridePrefix(role)), role);
 }
 
 Result<ClientConfig> HistoryClientConfigFor(const config::ConnectorConfig& cfg, ClientRole role) {
-  ConnectClientSettings s;
   std::string servers = cfg.GetString("schema.history.internal.kafka.bootstrap.servers");
-  s.worker["bootstrap.servers"] = servers.empty() ? cfg.GetString("bootstrap.servers") : servers;
-  CollectSecurityAndRaw(cfg, &s);
-  CollectOverrides(cfg,
-                   role == ClientRole::kConsumer ? "schema.history.internal.consumer."
-                                                 : "schema.history.internal.producer.",
-                   &s);
-  return MapClientSettings(s, role);
+  if (servers.empty()) servers = cfg.GetString("bootstrap.servers");
+  return MapClientSettings(
+      ConnectorClientSettings(cfg, std::move(servers),
+                              role == ClientRole::kConsumer ? "schema.history.internal.consumer."
+                                                            : "schema.history.internal.producer."),
+      role);
 }
 
 }  // namespace tributary::kafka

@@ -88,6 +88,13 @@ struct ConnectClientSettings {
 // Unsupported (JKS stores, a login module librdkafka has no equivalent for).
 Result<ClientConfig> MapClientSettings(const ConnectClientSettings& settings, ClientRole role);
 
+// The settings of a client of the connector: `bootstrap_servers`, the connector's
+// `security.protocol`, `ssl.*`, `sasl.*`, `client.id` and `kafka.*` (secrets marked), and
+// the keys under `overrides_prefix` (e.g. "producer.override.", "signal.consumer.").
+ConnectClientSettings ConnectorClientSettings(const config::ConnectorConfig& cfg,
+                                              std::string bootstrap_servers,
+                                              std::string_view overrides_prefix);
+
 // The connector's own Kafka client (the source's producer, the sink's consumer, the admin
 // client of either): top-level `bootstrap.servers`, `security.protocol`, `ssl.*`, `sasl.*`,
 // `client.id`, the role's `<role>.override.*` and `kafka.*`.

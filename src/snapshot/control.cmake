@@ -7,7 +7,8 @@ add_library(tributary_snapshot_control STATIC
   signal.cc)
 target_link_libraries(tributary_snapshot_control
   PUBLIC tributary_common tributary_config
-  PRIVATE tributary_kafka nlohmann_json::nlohmann_json fmt::fmt spdlog::spdlog)
+  PUBLIC tributary_kafka
+  PRIVATE nlohmann_json::nlohmann_json fmt::fmt spdlog::spdlog)
 
 tributary_unit_test(snapshot_control_test
   SOURCES signal_test.cc progress_test.cc rate_limiter_test.cc

@@ -72,16 +72,7 @@ Result<KafkaSignalOptions> KafkaSignalOptionsFrom(const config::ConnectorConfig&
     return Error(Status::InvalidArgument(
         "the Kafka signal channel needs signal.kafka.bootstrap.servers or bootstrap.servers"));
   }
-  o.worker["bootstrap.servers"] = servers;
-  // The connector's security settings apply to the signal consumer too.
-  if (cfg.IsExplicit("security.protocol")) {
-    o.worker["security.protocol"] = cfg.GetString("security.protocol");
-  }
-  for (const char* prefix : {"ssl.", "sasl."}) {
-    for (auto& [k, v] : cfg.WithPrefix(prefix)) o.worker[prefix + k] = v;
-  }
-  for (auto& [k, v] : cfg.WithPrefix("kafka.")) o.raw[k] = v;
-  o.overrides = cfg.WithPrefix("signal.consumer.");
+  o.client = kafka::ConnectorClientSettings(cfg, std::move(servers), "signal.consumer.");
   return o;
 }
 
@@ -96,12 +87,7 @@ Result<std::unique_ptr<KafkaSignalChannel>> KafkaSignalChannel::Open(KafkaSignal
   if (options.topic.empty()) {
     return Error(Status::InvalidArgument("the Kafka signal channel needs a topic"));
   }
-  kafka::ConnectClientSettings settings;
-  settings.worker = options.worker;
-  settings.overrides = options.overrides;
-  settings.raw = options.raw;
-  settings.overrides_prefix = "signal.consumer.";
-  auto client = kafka::MapClientSettings(settings, kafka::ClientRole::kConsumer);
+  auto client = kafka::MapClientSettings(options.client, kafka::ClientRole::kConsumer);
   if (!client) return Error(client.error().WithContext("Kafka signal channel"));
   client->SetDefault("fetch.min.bytes", "1");
 

@@ -40,6 +40,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "kafka/kafka_config.h"
 #include "snapshot/signal.h"
 
 namespace tributary::config {
@@ -58,12 +59,9 @@ struct KafkaSignalOptions {
   std::string connector_key;  // topic.prefix: records with another key are ignored
   std::string group_id = "kafka-signal";
   std::chrono::milliseconds poll_timeout{0};  // signal.kafka.poll.timeout.ms (Debezium: 0)
-  // Java client settings: worker keys (bootstrap.servers, security.*, ssl.*, sasl.*) and
-  // the signal.consumer.* overrides (prefix stripped); mapped by kafka::ClientConfigFor
-  // rules.
-  std::map<std::string, std::string> worker;
-  std::map<std::string, std::string> overrides;
-  std::map<std::string, std::string> raw;  // kafka.* librdkafka properties (prefix stripped)
+  // Java client settings (bootstrap servers, the connector's security settings and
+  // kafka.* keys, signal.consumer.* overrides), mapped as every client of the connector.
+  kafka::ConnectClientSettings client;
   // Next offset to read; unset: the group's committed offset, else the beginning.
   std::optional<int64_t> start_offset;
 };

@@ -95,7 +95,7 @@ KafkaSignalOptions Options(const std::string& topic, const std::string& group) {
   o.topic = topic;
   o.connector_key = "dbserver1";
   o.group_id = group;
-  o.worker["bootstrap.servers"] = Bootstrap();
+  o.client.worker["bootstrap.servers"] = Bootstrap();
   return o;
 }
 
@@ -231,7 +231,7 @@ TEST(KafkaSignalChannelTest, OpensFromAConnectorConfig) {
   EXPECT_EQ(options->group_id, group);
   EXPECT_EQ(options->connector_key, "dbserver1");
   EXPECT_EQ(options->poll_timeout, milliseconds(50));
-  EXPECT_EQ(options->overrides.at("fetch.wait.max.ms"), "50");
+  EXPECT_EQ(options->client.overrides.at("fetch.wait.max.ms"), "50");
 
   Produce(
       topic,
@@ -261,7 +261,7 @@ TEST(KafkaSignalChannelTest, DefaultTopicIsPrefixDashSignal) {
   EXPECT_EQ(options->topic, "shop-signal");
   EXPECT_EQ(options->group_id, "kafka-signal");
   EXPECT_EQ(options->poll_timeout, milliseconds(0));
-  EXPECT_EQ(options->worker.at("bootstrap.servers"), "127.0.0.1:9092");
+  EXPECT_EQ(options->client.worker.at("bootstrap.servers"), "127.0.0.1:9092");
 }
 
 }  // namespace
