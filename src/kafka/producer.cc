@@ -149,6 +149,14 @@ struct Producer::Impl {
     }
   }
 
+  static Status UnconfirmedStatus(const rd_kafka_message_t* m, std::string_view topic) {
+    return Status::Unavailable(fmt::format(
+        "Kafka acknowledged a record for topic '{}' partition {} without its offset (an "
+        "earlier request for the partition failed and a later one succeeded); it may not "
+        "have been written",
+        topic, m->partition));
+  }
+
   void OnDeliveryBatch(rd_kafka_event_t* ev) {
     std::vector<DeliveryFailure> failures;
     uint64_t before = acked_through.load(std::memory_order_relaxed);
@@ -157,14 +165,23 @@ struct Producer::Impl {
       std::lock_guard lock(mu);
       while (const rd_kafka_message_t* m = rd_kafka_event_message_next(ev)) {
         auto seq = static_cast<uint64_t>(reinterpret_cast<uintptr_t>(m->_private));
-        if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        // With acks=all every record Kafka wrote comes back with its offset. A "success"
+        // without one is librdkafka's implicit ack: a later request for the partition
+        // succeeded, so librdkafka assumes an earlier failed one was written too. A broker
+        // that holds no state for this producer on the partition (its first records there)
+        // accepts the later request out of sequence, so that assumption can be wrong and
+        // the records lost. Treat it as a failure: the caller resends from its last stored
+        // offset (duplicates possible, no loss).
+        bool unconfirmed = m->err == RD_KAFKA_RESP_ERR_NO_ERROR && m->offset < 0;
+        if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR || unconfirmed) {
           n_failed.fetch_add(1, std::memory_order_relaxed);
           std::string_view topic = rd_kafka_topic_name(m->rkt);
           DeliveryFailure f{.sequence = seq,
                             .token = tokens[seq & mask],
                             .topic = std::string(topic),
                             .partition = m->partition,
-                            .status = FailureStatus(m, topic)};
+                            .status = unconfirmed ? UnconfirmedStatus(m, topic)
+                                                  : FailureStatus(m, topic)};
           if (!first_failure) {
             spdlog::error("Kafka delivery failed (record {}): {}", seq, f.status.message());
             first_failure = f;
@@ -235,7 +252,10 @@ Result<std::unique_ptr<Producer>> Producer::Open(ProducerOptions options) {
           v)));
     }
   } else {
-    client.Set("max.in.flight.requests.per.connection", "5");
+    // Kafka Connect's source producer default. With more than one request in flight, a
+    // failed first request to a partition followed by a successful second one can lose the
+    // first one's records (see UnconfirmedStatus): one in flight rules that out.
+    client.Set("max.in.flight.requests.per.connection", "1");
   }
   for (auto [key, want] : {std::pair{"acks", "all"}, std::pair{"enable.idempotence", "true"},
                            std::pair{"partitioner", "murmur2_random"}}) {

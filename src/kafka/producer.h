@@ -2,8 +2,9 @@
 //
 // Settings forced on top of the caller's ClientConfig: acks=all, enable.idempotence=true,
 // partitioner=murmur2_random (keyed records land where the Java producer puts them; null
-// keys are spread), max.in.flight.requests.per.connection <= 5 (a larger value is an
-// error). compression.type, linger.ms, batch.size ... come from the ClientConfig.
+// keys are spread), max.in.flight.requests.per.connection 1 unless set (Kafka Connect's
+// source producer default; at most 5, a larger value is an error). compression.type,
+// linger.ms, batch.size ... come from the ClientConfig.
 //
 // Ordered acknowledgement: every Send() gets the next sequence number (1, 2, 3, ...).
 // AckedThrough() is the highest n such that records 1..n are all acknowledged by Kafka
@@ -11,6 +12,9 @@
 // that sequence. A delivery failure stops the count below the failed record for good:
 // the failure is kept (FirstFailure()), later Send() calls return it, and the caller must
 // restart from its last stored offset (nothing after it was lost, some may be resent).
+// A success report without an offset (librdkafka's "implicit ack" of an earlier failed
+// request, which a broker with no state for this producer may not have written) counts
+// as a delivery failure.
 //
 // Bounded memory: librdkafka's local queue holds at most `queue_max_messages` records and
 // `queue_max_kbytes`; Send() blocks while it is full (waiting for acks, up to

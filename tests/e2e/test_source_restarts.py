@@ -291,7 +291,11 @@ def test_broker_restart_mid_stream_loses_nothing_and_memory_stays_bounded(
     bytes_before = writer.bytes
     kafka.stop()
     down_at = time.time()
+    # Down for 10 s, and until far more than the 4 MiB bound was written (a busy machine
+    # writes slower), up to 60 s.
     time.sleep(10)
+    while writer.bytes - bytes_before < (24 << 20) and time.time() - down_at < 60:
+        time.sleep(0.5)
     bytes_during = writer.bytes - bytes_before
     assert conn.proc.poll() is None, f"the connector exited while the broker was down:\n{conn.stderr()}"
     kafka.start()

@@ -1,0 +1,128 @@
+// Producer error paths against librdkafka's in-process mock cluster (rdkafka_mock.h): a
+// broker that fails chosen requests on demand, which a real broker cannot be made to do.
+// The happy paths and real broker restarts are covered by kafka_service_test and the e2e
+// restart tests.
+//
+// The case pinned here: the first ProduceRequest to a partition fails with a retriable
+// error while the next one, already in flight, succeeds. A broker that holds no state for
+// the producer on that partition accepts the second request out of sequence, and
+// librdkafka then reports the first request's records as delivered ("implicitly acked")
+// although they were never written. The Producer must never count those as delivered.
+#include <gtest/gtest.h>
+#include <librdkafka/rdkafka.h>
+#include <librdkafka/rdkafka_mock.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "kafka/producer.h"
+
+namespace tributary::kafka {
+namespace {
+
+using namespace std::chrono_literals;
+
+struct RdKafkaDeleter {
+  void operator()(rd_kafka_t* rk) const { rd_kafka_destroy(rk); }
+};
+struct MockDeleter {
+  void operator()(rd_kafka_mock_cluster_t* m) const { rd_kafka_mock_cluster_destroy(m); }
+};
+
+// One mock broker with topic "t" (one partition). The mock cluster needs an rd_kafka_t
+// of its own to live in.
+class MockCluster {
+ public:
+  MockCluster() {
+    char err[256];
+    rd_kafka_conf_t* conf = rd_kafka_conf_new();
+    rd_kafka_conf_set(conf, "log_level", "0", err, sizeof(err));
+    host_.reset(rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof(err)));
+    cluster_.reset(rd_kafka_mock_cluster_new(host_.get(), 1));
+    rd_kafka_mock_topic_create(cluster_.get(), "t", 1, 1);
+  }
+  rd_kafka_mock_cluster_t* get() { return cluster_.get(); }
+  std::string bootstrap() const { return rd_kafka_mock_cluster_bootstraps(cluster_.get()); }
+
+ private:
+  std::unique_ptr<rd_kafka_t, RdKafkaDeleter> host_;
+  std::unique_ptr<rd_kafka_mock_cluster_t, MockDeleter> cluster_;
+};
+
+// Sends `n` records in small batches (several ProduceRequests), the first of which the
+// broker fails with NOT_LEADER_FOR_PARTITION after `rtt_ms`, then flushes.
+struct Outcome {
+  Status flush;
+  uint64_t acked_through = 0;
+  ProducerStats stats;
+  std::optional<DeliveryFailure> failure;
+};
+
+Outcome SendWithFirstRequestFailing(std::optional<int> in_flight, int n) {
+  MockCluster mock;
+  rd_kafka_mock_broker_push_request_error_rtts(mock.get(), 1, /*ApiKey Produce*/ 0, 1,
+                                               RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION, 300);
+  ProducerOptions po;
+  po.client.Set("bootstrap.servers", mock.bootstrap());
+  po.client.Set("batch.num.messages", "5");
+  po.client.Set("linger.ms", "0");
+  po.client.Set("retry.backoff.ms", "50");
+  po.client.Set("log_level", "0");
+  if (in_flight) po.client.Set("max.in.flight.requests.per.connection", std::to_string(*in_flight));
+  auto producer = Producer::Open(std::move(po));
+  EXPECT_TRUE(producer.has_value());
+  if (!producer) return {};
+  // Connected first, then one record every 2 ms: each goes out in its own request, so
+  // the next requests are on the wire while the first one's error is still delayed.
+  EXPECT_TRUE((*producer)->CheckBrokers(5s).ok());
+  std::string value(100, 'v');
+  for (int i = 0; i < n; ++i) {
+    std::this_thread::sleep_for(2ms);
+    std::string key = std::to_string(i);
+    OutgoingRecord r;
+    r.topic = "t";
+    r.key = key;
+    r.value = value;
+    r.partition = 0;
+    auto seq = (*producer)->Send(r);
+    if (!seq) break;  // a failure already reported: later sends return it
+  }
+  Outcome out;
+  out.flush = (*producer)->Flush(20s);
+  out.acked_through = (*producer)->AckedThrough();
+  out.stats = (*producer)->stats();
+  out.failure = (*producer)->FirstFailure();
+  (void)(*producer)->Close(5s);
+  return out;
+}
+
+TEST(ProducerMockTest, DefaultOneRequestInFlightRetriesTheFailedRequestAndLosesNothing) {
+  Outcome out = SendWithFirstRequestFailing(std::nullopt, 60);
+  EXPECT_TRUE(out.flush.ok()) << out.flush.message();
+  EXPECT_FALSE(out.failure.has_value()) << out.failure->status.message();
+  EXPECT_EQ(out.acked_through, 60u);
+  EXPECT_EQ(out.stats.acked, 60u);
+  EXPECT_EQ(out.stats.failed, 0u);
+}
+
+TEST(ProducerMockTest, SeveralInFlightNeverCountsAnUnconfirmedRecordAsDelivered) {
+  // With five requests in flight the second request is on the wire before the first one's
+  // error comes back; the mock (like a broker without state for this producer) accepts
+  // it, and librdkafka reports the first request's records delivered without an offset.
+  Outcome out = SendWithFirstRequestFailing(5, 60);
+  ASSERT_TRUE(out.failure.has_value())
+      << "expected the implicitly acknowledged records to be reported as a failure; acked "
+      << out.stats.acked << " of 60";
+  EXPECT_EQ(out.failure->status.code(), StatusCode::kUnavailable);
+  EXPECT_NE(out.failure->status.message().find("without its offset"), std::string::npos)
+      << out.failure->status.message();
+  EXPECT_FALSE(out.flush.ok());
+  // The ordered count stops below the first unconfirmed record: a source connector never
+  // stores an offset past it.
+  EXPECT_LT(out.acked_through, out.failure->sequence);
+}
+
+}  // namespace
+}  // namespace tributary::kafka
