@@ -10,7 +10,9 @@
 # SINK_BENCH_SCHEMA_RECORDS (default RECORDS/5: each such message carries a ~2 KB schema),
 # SINK_BENCH_CASES (default "json json-schemas csv parquet partitions100"),
 # SINK_BENCH_BASELINE_BIN (another tributary binary: each case runs it first on the same
-# topic, then TRIBUTARY_BIN, and prints the ratios; on a shared machine compare those).
+# topic, then TRIBUTARY_BIN, and prints the ratios; on a shared machine compare those),
+# SINK_BENCH_EXTRA (more connector settings for both binaries, JSON members with a leading
+# comma, e.g. ',"consumer.override.queued.max.messages.kbytes":"16384"').
 # Records are produced with Kafka's own ProducerPerformance tool (kafka-producer-perf-test)
 # from a payload file of 1000 distinct Debezium change events; one partition per topic for
 # throughput. Needs the services (scripts/services.sh start). Every run uses fresh topics,
@@ -159,7 +161,7 @@ print(f'{r / s:.0f} ${cpu:-0} {${rss_kb:-0} / 1024:.0f} $objects')"
 printf '%-14s %-8s %9s %8s %9s %7s %7s %7s %8s\n' case binary records seconds records/s "MB/s" "CPU s" objects "peak RSS"
 for c in $CASES; do
   parts=1; records=$N; payload="$WORK/plain.txt"; fmt="io.confluent.connect.s3.format.json.JsonFormat"
-  extra=""
+  extra="${SINK_BENCH_EXTRA:-}"
   case "$c" in
     json) ;;
     json-schemas) records=$NS; payload="$WORK/schemas.txt" ;;
@@ -175,7 +177,7 @@ for c in $CASES; do
   # Whole objects only (flush.size divides the per-partition count for one partition);
   # with 100 partitions the counts are uneven: a record-time schedule closes the tails.
   flush=$(( records / 20 )); [ "$parts" -gt 1 ] && flush=$(( records / parts / 4 ))
-  [ "$parts" -gt 1 ] && extra=',"rotate.schedule.interval.ms":"1000","timezone":"UTC"'
+  [ "$parts" -gt 1 ] && extra="$extra"',"rotate.schedule.interval.ms":"1000","timezone":"UTC"'
   labels="new"; [ -n "$BASE_BIN" ] && labels="baseline new"
   base_rate=""; base_cpu=""
   for label in $labels; do

@@ -44,7 +44,20 @@ struct FieldPlan {
   int leaf = -1;
   int32_t scale = 0;
   std::vector<FieldPlan> children;
+  // Groups: the children's names are distinct, so a value whose members are the children
+  // in order can be read by position (see WriteStruct).
+  bool distinct_names = false;
 };
+
+// Sets plan->distinct_names (groups only; a few fields, quadratic is fine).
+void MarkDistinctNames(FieldPlan* plan) {
+  plan->distinct_names = true;
+  for (size_t i = 0; i < plan->children.size(); ++i) {
+    for (size_t j = 0; j < i; ++j) {
+      if (plan->children[i].name == plan->children[j].name) plan->distinct_names = false;
+    }
+  }
+}
 
 constexpr int32_t kMaxDecimalPrecision = 38;
 constexpr std::string_view kZonedTimestampName = "io.debezium.time.ZonedTimestamp";
@@ -236,6 +249,7 @@ void Number(const pq::ParquetSchema& schema, FieldPlan* plan) {
     return;
   }
   for (auto& c : plan->children) Number(schema, &c);
+  MarkDistinctNames(plan);
 }
 
 class SinkParquetFormat final : public format::FormatWriter {
@@ -274,10 +288,10 @@ class SinkParquetFormat final : public format::FormatWriter {
       return Status::FailedPrecondition("the record's schema differs from the object's");
     }
     // Check first, then append: a row must never be left half built.
-    if (Status s = WriteStruct<true>(root_.children, value.payload); !s.ok()) {
+    if (Status s = WriteStruct<true>(root_, value.payload); !s.ok()) {
       return s.WithContext(format::RecordPosition(record));
     }
-    (void)WriteStruct<false>(root_.children, value.payload);
+    (void)WriteStruct<false>(root_, value.payload);
     if (Status s = writer_->EndRow(); !s.ok()) return s.WithContext(format::RecordPosition(record));
     ++records_;
     return Status::Ok();
@@ -320,6 +334,7 @@ class SinkParquetFormat final : public format::FormatWriter {
     }
     if (Status s = schema.Finalize(); !s.ok()) return s;
     for (auto& c : root_.children) Number(schema, &c);
+    MarkDistinctNames(&root_);
     sink_ = std::make_unique<pq::AppendToStringSink>(out_);
     auto w = pq::ParquetWriter::Open(sink_.get(), options_.writer);
     if (!w) return w.error();
@@ -330,7 +345,26 @@ class SinkParquetFormat final : public format::FormatWriter {
   }
 
   template <bool kDry>
-  Status WriteStruct(const std::vector<FieldPlan>& fields, JsonView obj) {
+  Status WriteStruct(const FieldPlan& group, JsonView obj) {
+    const std::vector<FieldPlan>& fields = group.children;
+    // Values written by Connect-style producers carry their members in schema order: then
+    // the i-th member is the i-th field (with distinct field names no member name repeats,
+    // so Get's "last one wins" agrees); otherwise look each field up by name.
+    if (group.distinct_names && obj.is_object() && obj.size() == fields.size()) {
+      JsonView c = obj.first_child();
+      size_t i = 0;
+      for (; i < fields.size() && c.valid(); ++i, c = c.next_sibling()) {
+        if (c.key() != fields[i].name) break;
+      }
+      if (i == fields.size()) {
+        c = obj.first_child();
+        for (const FieldPlan& f : fields) {
+          if (Status s = WriteField<kDry>(f, c); !s.ok()) return s;
+          c = c.next_sibling();
+        }
+        return Status::Ok();
+      }
+    }
     for (const FieldPlan& f : fields) {
       if (Status s = WriteField<kDry>(f, obj.Get(f.name)); !s.ok()) return s;
     }
@@ -356,7 +390,7 @@ class SinkParquetFormat final : public format::FormatWriter {
     switch (f.conv) {
       case Conv::kGroup:
         if (!v.is_object()) return bad("an object");
-        return WriteStruct<kDry>(f.children, v);
+        return WriteStruct<kDry>(f, v);
       case Conv::kBool:
         if (!v.is_bool()) return bad("a boolean");
         if constexpr (!kDry) writer_->AppendBool(f.leaf, v.bool_value());

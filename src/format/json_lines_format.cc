@@ -183,36 +183,62 @@ void ComputeMemberOrder(const std::vector<JsonView>& children, bool java_order,
 // whose shapes do not repeat.
 class MemberOrderCache {
  public:
+  // A cached shape: its member order and, for each position of that order, the text
+  // written before the member's value (a comma after the first, the Jackson-escaped name,
+  // a colon), so repeated shapes do not escape their names again. Immutable once made,
+  // shared: a caller may hold one while nested objects add or evict shapes.
+  struct Shape {
+    bool java_order = true;
+    std::vector<std::string> keys;
+    std::vector<uint32_t> order;
+    std::string prefixes;               // every position's prefix, concatenated
+    std::vector<uint32_t> prefix_ends;  // end of position i's prefix in `prefixes`
+    std::string_view Prefix(size_t i) const {
+      size_t begin = i == 0 ? 0 : prefix_ends[i - 1];
+      return std::string_view(prefixes).substr(begin, prefix_ends[i] - begin);
+    }
+  };
+
+  // The cached shape of `children`, added when new; null when shapes are not cached
+  // (large objects, or data whose shapes do not repeat).
+  std::shared_ptr<const Shape> Find(const std::vector<JsonView>& children, bool java_order) {
+    if (!enabled_ || children.size() > kMaxMembers) return nullptr;
+    for (const auto& shape : shapes_) {
+      if (shape->java_order != java_order || shape->keys.size() != children.size()) continue;
+      bool same = true;
+      for (size_t i = 0; i < children.size() && same; ++i) {
+        same = shape->keys[i] == children[i].key();
+      }
+      if (same) {
+        ++hits_;
+        return shape;
+      }
+    }
+    ++misses_;
+    if (misses_ > 4096 && misses_ > hits_) enabled_ = false;  // shapes do not repeat
+    auto shape = std::make_shared<Shape>();
+    shape->java_order = java_order;
+    for (const JsonView& c : children) shape->keys.emplace_back(c.key());
+    ComputeMemberOrder(children, java_order, &shape->order);
+    for (size_t i = 0; i < shape->order.size(); ++i) {
+      if (i > 0) shape->prefixes.push_back(',');
+      AppendJacksonString(children[shape->order[i]].key(), &shape->prefixes);
+      shape->prefixes.push_back(':');
+      shape->prefix_ends.push_back(static_cast<uint32_t>(shape->prefixes.size()));
+    }
+    if (shapes_.size() < kMaxShapes) {
+      shapes_.push_back(shape);
+    } else {
+      next_victim_ = (next_victim_ + 1) % kMaxShapes;
+      shapes_[next_victim_] = shape;
+    }
+    return shape;
+  }
+
   // The order of `children` (see ComputeMemberOrder) into *out.
   void Order(const std::vector<JsonView>& children, bool java_order, std::vector<uint32_t>* out) {
-    if (enabled_ && children.size() <= kMaxMembers) {
-      for (size_t s = 0; s < shapes_.size(); ++s) {
-        Shape& shape = shapes_[s];
-        if (shape.java_order != java_order || shape.keys.size() != children.size()) continue;
-        bool same = true;
-        for (size_t i = 0; i < children.size() && same; ++i) {
-          same = shape.keys[i] == children[i].key();
-        }
-        if (same) {
-          ++hits_;
-          *out = shape.order;
-          return;
-        }
-      }
-      ++misses_;
-      if (misses_ > 4096 && misses_ > hits_) enabled_ = false;  // shapes do not repeat
-      if (shapes_.size() < kMaxShapes) {
-        shapes_.emplace_back();
-      } else {
-        next_victim_ = (next_victim_ + 1) % kMaxShapes;
-        std::swap(shapes_[next_victim_], shapes_.back());
-      }
-      Shape& shape = shapes_.back();
-      shape.java_order = java_order;
-      shape.keys.clear();
-      for (const JsonView& c : children) shape.keys.emplace_back(c.key());
-      ComputeMemberOrder(children, java_order, &shape.order);
-      *out = shape.order;
+    if (auto shape = Find(children, java_order)) {
+      *out = shape->order;
       return;
     }
     ComputeMemberOrder(children, java_order, out);
@@ -232,12 +258,7 @@ class MemberOrderCache {
  private:
   static constexpr size_t kMaxMembers = 64;
   static constexpr size_t kMaxShapes = 32;
-  struct Shape {
-    bool java_order = true;
-    std::vector<std::string> keys;
-    std::vector<uint32_t> order;
-  };
-  std::vector<Shape> shapes_;
+  std::vector<std::shared_ptr<const Shape>> shapes_;
   size_t next_victim_ = 0;
   std::deque<std::vector<JsonView>> members_;
   std::deque<std::vector<uint32_t>> orders_;
@@ -348,6 +369,17 @@ class Encoder {
       }
       case JsonType::kObject: {
         out_->push_back('{');
+        std::vector<JsonView>& members = cache_->Members(depth);
+        members.clear();
+        for (JsonView c = v.first_child(); c.valid(); c = c.next_sibling()) members.push_back(c);
+        if (auto shape = cache_->Find(members, options_.java_map_order)) {
+          for (size_t i = 0; i < shape->order.size(); ++i) {
+            out_->append(shape->Prefix(i));
+            if (Status s = Schemaless(members[shape->order[i]], depth + 1); !s.ok()) return s;
+          }
+          out_->push_back('}');
+          break;
+        }
         bool first = true;
         Status s = ForEachMember(v, depth, [&](JsonView m) {
           if (!first) out_->push_back(',');

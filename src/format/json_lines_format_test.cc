@@ -3,8 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <functional>
+#include <random>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace tributary::format {
 namespace {
@@ -209,6 +212,54 @@ TEST(JsonLines, GoldenWithSchemas) {
   CheckGolden("schemas.jsonl", "schemas.golden", EnvelopeMode::kRequired, DecimalFormat::kBase64);
   CheckGolden("schemas.jsonl", "schemas.numeric.golden", EnvelopeMode::kRequired,
               DecimalFormat::kNumeric);
+}
+
+
+// Object shapes are cached with their encoded member names (MemberOrderCache): a writer
+// that has seen many shapes (more than it keeps, nested, repeated, names needing escapes)
+// writes every record as a fresh encoder does.
+TEST(JsonLines, CachedShapesMatchFreshEncoding) {
+  std::mt19937 rnd(7);
+  auto pick = [&](size_t n) { return std::uniform_int_distribution<size_t>(0, n - 1)(rnd); };
+  const std::vector<std::string> names = {"a", "b", "id", "é", "q\\\"uote", "line\\n", "Aa", "BB",
+                                          "payload", "x1", "x2", "x3", "x4", "x5", "x6", "x7"};
+  std::function<std::string(int)> value = [&](int depth) -> std::string {
+    switch (pick(depth > 0 ? 6 : 4)) {
+      case 0: return "null";
+      case 1: return pick(2) ? "12" : "-1.50";
+      case 2: return "\"s\\u00e9\"";
+      case 3: return "true";
+      case 4: {
+        std::string o = "{";
+        size_t n = pick(6);
+        for (size_t i = 0; i < n; ++i) {
+          if (i) o += ",";
+          o += "\"" + names[pick(names.size())] + "\":" + value(depth - 1);
+        }
+        return o + "}";
+      }
+      default: return "[" + value(depth - 1) + "," + value(depth - 1) + "]";
+    }
+  };
+  for (bool java_order : {true, false}) {
+    JsonLinesOptions o;
+    o.java_map_order = java_order;
+    JsonLinesFormat writer(o);
+    std::string out, expected;
+    ASSERT_TRUE(writer.Begin(&out).ok());
+    RecordValueParser parser;
+    for (int i = 0; i < 3000; ++i) {
+      std::string msg = value(3);
+      auto v = parser.Parse(Record(msg, i));
+      ASSERT_TRUE(v.has_value()) << msg;
+      ASSERT_TRUE(writer.Append(Record(msg, i), *v).ok());
+      std::string line;
+      ASSERT_TRUE(EncodeConfluentJson(*v, o, &line).ok());
+      expected += line + "\n";
+    }
+    ASSERT_TRUE(writer.Finish().ok());
+    EXPECT_EQ(out, expected);
+  }
 }
 
 }  // namespace

@@ -707,6 +707,7 @@ struct RecordValueParser::Impl {
   std::string padded;
   JsonDocument doc;
   uint64_t hits = 0, misses = 0;
+  uint64_t repeated_schema_hits = 0;  // records read by ParseRepeatedSchema
   // The schema of the previous record (its text and its parse).
   bool has_last = false;
   std::string last_text;
@@ -762,10 +763,13 @@ struct RecordValueParser::Impl {
   // "payload". The payload's tree is built as it is met (so an envelope is read once; the
   // schema value is only skipped); the raw span of the schema value is kept. A first
   // member of another name ends the scan at once (plain JSON, e.g. a Debezium payload).
-  // When it is not an envelope the caller rewinds and builds the whole value.
+  // When it is not an envelope the caller rewinds (when *rewindable) or iterates afresh,
+  // and builds the whole value.
   Status ScanEnvelope(od::document& d, std::string_view input, JsonTreeBuilder& builder,
-                      bool* is_envelope, std::string_view* schema_text, uint32_t* payload_index) {
+                      bool* is_envelope, std::string_view* schema_text, uint32_t* payload_index,
+                      bool* rewindable) {
     *is_envelope = false;
+    *rewindable = false;
     od::object obj;
     if (auto e = d.get_object().get(obj); e) {
       return Status::Corruption(fmt::format("invalid JSON ({})", simdjson::error_message(e)));
@@ -803,7 +807,11 @@ struct RecordValueParser::Impl {
         if (!idx) return idx.error();
         *payload_index = *idx;
       } else {
-        return Status::Ok();  // another member: not an envelope
+        // Another member: not an envelope. Only a key was read when it is the first one;
+        // past a value the iterator may have given up on malformed input (simdjson then
+        // cannot rewind), so the caller iterates afresh.
+        *rewindable = count == 1;
+        return Status::Ok();
       }
     }
     if (count != 2 || !has_schema || !has_payload) return Status::Ok();
@@ -826,10 +834,112 @@ struct RecordValueParser::Impl {
     return Status::Ok();
   }
 
+  static bool IsJsonSpace(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+  static size_t SkipSpace(std::string_view s, size_t i) {
+    while (i < s.size() && IsJsonSpace(s[i])) ++i;
+    return i;
+  }
+  static size_t SkipSpaceBack(std::string_view s, size_t e) {
+    while (e > 0 && IsJsonSpace(s[e - 1])) --e;
+    return e;
+  }
+  static bool At(std::string_view s, size_t i, std::string_view what) {
+    return i <= s.size() && s.size() - i >= what.size() &&
+           std::memcmp(s.data() + i, what.data(), what.size()) == 0;
+  }
+
+  // The span of the payload value when `json` is {"schema": S, "payload": P} or
+  // {"payload": P, "schema": S} (any JSON whitespace between tokens) and S is byte for byte
+  // the previous record's schema text; empty otherwise. P is not checked here: the caller
+  // parses it as a complete JSON text. That is enough for the split to be the envelope's:
+  // S was parsed whole before (a complete value, so it ends where its bytes end), and a
+  // valid S and a valid P make the input exactly that two-member object, which JSON's
+  // grammar reads one way only. Anything else (escaped member names, other members,
+  // repeated names, another schema) is left to the general path.
+  std::string_view RepeatedSchemaPayload(std::string_view json) const {
+    const std::string_view schema = last_text;
+    size_t i = SkipSpace(json, 0);
+    if (i >= json.size() || json[i] != '{') return {};
+    i = SkipSpace(json, i + 1);
+    size_t end = SkipSpaceBack(json, json.size());
+    if (end == 0 || json[end - 1] != '}') return {};
+    --end;  // the object's closing brace
+    if (At(json, i, "\"schema\"")) {
+      i = SkipSpace(json, i + 8);
+      if (!At(json, i, ":")) return {};
+      i = SkipSpace(json, i + 1);
+      if (!At(json, i, schema)) return {};
+      i = SkipSpace(json, i + schema.size());
+      if (!At(json, i, ",")) return {};
+      i = SkipSpace(json, i + 1);
+      if (!At(json, i, "\"payload\"")) return {};
+      i = SkipSpace(json, i + 9);
+      if (!At(json, i, ":")) return {};
+      ++i;
+      if (i >= end) return {};
+      return json.substr(i, end - i);
+    }
+    if (!At(json, i, "\"payload\"")) return {};
+    i = SkipSpace(json, i + 9);
+    if (!At(json, i, ":")) return {};
+    ++i;
+    // From the end: , "schema" : S }
+    end = SkipSpaceBack(json, end);
+    if (end < i + schema.size() || !At(json, end - schema.size(), schema)) return {};
+    end = SkipSpaceBack(json, end - schema.size());
+    if (end < i + 1 || json[end - 1] != ':') return {};
+    end = SkipSpaceBack(json, end - 1);
+    if (end < i + 8 || !At(json, end - 8, "\"schema\"")) return {};
+    end = SkipSpaceBack(json, end - 8);
+    if (end < i + 1 || json[end - 1] != ',') return {};
+    --end;
+    if (end <= i) return {};
+    return json.substr(i, end - i);
+  }
+
+  // Fast path for messages that repeat the previous record's schema (Debezium with
+  // schemas.enable=true: the same 2-4 KB schema before every payload): the schema bytes
+  // are compared, not parsed, and only the payload goes through simdjson. Returns false
+  // (and leaves `doc` to be rebuilt) whenever the general path must decide.
+  bool ParseRepeatedSchema(std::string_view json, ParsedValue* out) {
+    std::string_view payload = RepeatedSchemaPayload(json);
+    if (payload.empty()) return false;
+    od::document d;
+    const size_t capacity = padded.size() - static_cast<size_t>(payload.data() - padded.data());
+    if (parser.iterate(payload.data(), payload.size(), capacity).get(d) != simdjson::SUCCESS) {
+      return false;
+    }
+    bool scalar = false;
+    if (d.is_scalar().get(scalar) != simdjson::SUCCESS) return false;
+    JsonTreeBuilder builder(&doc, payload.size(), /*view_input=*/true);
+    Result<uint32_t> root = Error(Status::Internal("unset"));
+    if (scalar) {
+      root = builder.BuildScalarRoot(d, payload);
+    } else {
+      od::value v;
+      if (d.get_value().get(v) != simdjson::SUCCESS) return false;
+      root = builder.Build(v, {}, 0);
+    }
+    if (!root) return false;
+    if ((!scalar || doc.node(*root).type != JsonType::kNumber) && !CheckAtEnd(d).ok()) {
+      return false;
+    }
+    ++hits;
+    ++repeated_schema_hits;
+    out->kind = ValueKind::kEnveloped;
+    out->schema = last_schema;
+    out->payload = JsonView(&doc, *root);
+    if (options.detect_debezium) DetectDebezium(out);
+    return true;
+  }
+
   Status Parse(std::string_view input, ParsedValue* out) {
     padded.assign(input);
     padded.append(simdjson::SIMDJSON_PADDING, '\0');
     std::string_view json(padded.data(), input.size());
+    if (has_last && options.envelope != EnvelopeMode::kNever && ParseRepeatedSchema(json, out)) {
+      return Status::Ok();
+    }
     od::document d;
     if (auto e = parser.iterate(json.data(), json.size(), padded.size()).get(d); e) {
       return Status::Corruption(fmt::format("not JSON ({})", simdjson::error_message(e)));
@@ -849,9 +959,17 @@ struct RecordValueParser::Impl {
     uint32_t payload_index = JsonNode::kNone;
     if (!scalar && root_type == od::json_type::object && options.envelope != EnvelopeMode::kNever) {
       JsonTreeBuilder builder(&doc, input.size(), /*view_input=*/true);
-      Status s = ScanEnvelope(d, json, builder, &envelope, &schema_text, &payload_index);
+      bool rewindable = false;
+      Status s = ScanEnvelope(d, json, builder, &envelope, &schema_text, &payload_index,
+                              &rewindable);
       if (!s.ok()) return s;
-      if (!envelope) d.rewind();
+      if (!envelope && rewindable) {
+        d.rewind();
+      } else if (!envelope) {
+        if (auto e = parser.iterate(json.data(), json.size(), padded.size()).get(d); e) {
+          return Status::Corruption(fmt::format("not JSON ({})", simdjson::error_message(e)));
+        }
+      }
     }
     if (options.envelope == EnvelopeMode::kRequired && !envelope) {
       return Status::Corruption(
@@ -963,6 +1081,7 @@ Result<ParsedValue> RecordValueParser::Parse(const SinkRecord& record) {
 
 uint64_t RecordValueParser::schema_cache_hits() const { return impl_->hits; }
 uint64_t RecordValueParser::schema_cache_misses() const { return impl_->misses; }
+uint64_t RecordValueParser::repeated_schema_hits() const { return impl_->repeated_schema_hits; }
 
 // ---------------------------------------------------------------- value helpers
 

@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
 #include <string>
+#include <vector>
 
 #include "config/connector_config.h"
 
@@ -212,6 +214,193 @@ TEST(RecordValue, DecimalsAndBase64) {
   EXPECT_EQ(b64, "MDk=");
   EXPECT_FALSE(DecodeBase64("abc").has_value());
   EXPECT_FALSE(DecodeBase64("ab=c").has_value());
+}
+
+
+// ------------------------------------------------ repeated-schema fast path vs general path
+
+std::string KindName(ValueKind k) {
+  switch (k) {
+    case ValueKind::kTombstone: return "tombstone:";
+    case ValueKind::kPlain: return "plain:";
+    case ValueKind::kEnveloped: return "enveloped:";
+  }
+  return "?";
+}
+
+// What a parse gives, as text, so two parsers' results can be compared.
+std::string Outcome(const Result<ParsedValue>& v) {
+  if (!v) return "error";
+  std::string s = KindName(v->kind);
+  if (!v->is_tombstone()) AppendCompactJson(v->payload, &s);
+  s += v->schema ? "|schema:" + v->schema->name + ":" + std::to_string(v->schema->fields.size())
+                 : "|no schema";
+  if (v->debezium) s += std::string("|debezium:") + v->debezium->op;
+  return s;
+}
+
+// Parses `messages` in order with one parser (so each may repeat the previous schema) and
+// each with a fresh parser (always the general path); the outcomes must match. Returns the
+// sequential parser's repeated_schema_hits.
+uint64_t ExpectSameAsGeneralPath(const std::vector<std::string>& messages,
+                                 EnvelopeMode mode = EnvelopeMode::kAuto) {
+  RecordValueOptions options;
+  options.envelope = mode;
+  RecordValueParser sequential(options);
+  for (size_t i = 0; i < messages.size(); ++i) {
+    RecordValueParser fresh(options);
+    auto a = sequential.Parse(Record(messages[i], static_cast<int64_t>(i)));
+    auto b = fresh.Parse(Record(messages[i], static_cast<int64_t>(i)));
+    EXPECT_EQ(Outcome(a), Outcome(b)) << "message " << i << ": " << messages[i].substr(0, 300);
+    if (a && b && a->schema && b->schema) {
+      EXPECT_TRUE(SameSchema(*a->schema, *b->schema));
+    }
+    if (!a && !b) {
+      EXPECT_EQ(a.error().ToString(), b.error().ToString());
+    }
+  }
+  return sequential.repeated_schema_hits();
+}
+
+std::string Envelope(std::string_view schema, std::string_view payload, bool payload_first = false,
+                     std::string_view ws = "") {
+  std::string w(ws);
+  if (payload_first) {
+    return w + "{" + w + "\"payload\"" + w + ":" + w + std::string(payload) + w + "," + w +
+           "\"schema\"" + w + ":" + w + std::string(schema) + w + "}" + w;
+  }
+  return w + "{" + w + "\"schema\"" + w + ":" + w + std::string(schema) + w + "," + w +
+         "\"payload\"" + w + ":" + w + std::string(payload) + w + "}" + w;
+}
+
+TEST(RecordValue, RepeatedSchemaSpellings) {
+  const std::string other_schema =
+      R"({"type":"struct","fields":[{"type":"int64","optional":false,"field":"id"}],"name":"other"})";
+  const std::string p = std::string(kDebeziumPayload);
+  std::vector<std::string> m;
+  m.push_back(Envelope(kDebeziumSchema, p));                      // general path, remembered
+  m.push_back(Envelope(kDebeziumSchema, p));                      // fast
+  m.push_back(Envelope(kDebeziumSchema, p, true));                // payload first: fast
+  m.push_back(Envelope(kDebeziumSchema, p, false, " \n\t"));      // whitespace: fast
+  m.push_back(Envelope(kDebeziumSchema, p, true, "\r\n "));       // both: fast
+  m.push_back(Envelope(kDebeziumSchema, "null"));                 // scalar payloads: fast
+  m.push_back(Envelope(kDebeziumSchema, "12"));
+  m.push_back(Envelope(kDebeziumSchema, "-1.5E3", true));
+  m.push_back(Envelope(kDebeziumSchema, "\"a \\\"b\\\" \\u00e9\""));
+  m.push_back(Envelope(kDebeziumSchema, "[1,{\"x\":[true,false]}]"));
+  m.push_back(Envelope(other_schema, "{\"id\":5}"));              // schema changes: general
+  m.push_back(Envelope(other_schema, "{\"id\":6}", true));        // fast with the new one
+  m.push_back(Envelope(kDebeziumSchema, p));                      // back: general (cache hit)
+  // Payloads that look like the envelope's tail inside a string.
+  m.push_back(Envelope(kDebeziumSchema,
+                       "\"x\\\",\\\"schema\\\":" + std::string(kDebeziumSchema).substr(0, 10) + "\"",
+                       true));
+  m.push_back("{\"payload\":\"x\",\"schema\":" + std::string(kDebeziumSchema) + "}");
+  // Not envelopes, or malformed: the general path decides (errors must be the same).
+  m.push_back("{\"sch\\u0065ma\":" + std::string(kDebeziumSchema) + ",\"payload\":1}");
+  m.push_back(Envelope(kDebeziumSchema, "1,\"payload\":2"));      // repeated member
+  m.push_back(Envelope(kDebeziumSchema, "1,\"extra\":2"));        // third member
+  m.push_back(Envelope(kDebeziumSchema, "1", true).insert(1, "\"extra\":0,"));
+  m.push_back(Envelope(kDebeziumSchema, p) + "x");                // trailing content
+  m.push_back(Envelope(kDebeziumSchema, p) + "}");
+  m.push_back(Envelope(kDebeziumSchema, "{\"a\":1"));            // truncated payload
+  m.push_back(Envelope(kDebeziumSchema, ""));                     // no payload value
+  m.push_back(Envelope(kDebeziumSchema, "12 13"));
+  m.push_back(Envelope(kDebeziumSchema, "tru"));
+  m.push_back(Envelope(kDebeziumSchema, "\"\xff\""));             // invalid UTF-8
+  m.push_back("{\"schema\":" + std::string(kDebeziumSchema) + "}");
+  m.push_back("{\"payload\":{},\"schema\":" + std::string(kDebeziumSchema) + ",}");
+  m.push_back(std::string(kDebeziumSchema));                      // plain JSON
+  m.push_back(Envelope(kDebeziumSchema, p));                      // fast again
+  uint64_t fast = ExpectSameAsGeneralPath(m);
+  // The fast path must actually run for the well-formed repeats above.
+  EXPECT_GE(fast, 12u);
+  // schemas.enable=true: the same outcomes, errors included.
+  ExpectSameAsGeneralPath(m, EnvelopeMode::kRequired);
+  // schemas.enable=false: never an envelope.
+  EXPECT_EQ(ExpectSameAsGeneralPath(m, EnvelopeMode::kNever), 0u);
+}
+
+// Random JSON values, spelled with random whitespace.
+class RandomJson {
+ public:
+  explicit RandomJson(uint32_t seed) : rnd_(seed) {}
+  std::string Value(int depth) {
+    std::string out;
+    AppendValue(depth, &out);
+    return out;
+  }
+  std::string Ws() {
+    static constexpr std::string_view kWs[] = {"", "", "", " ", "\n", " \t ", "\r\n"};
+    return std::string(kWs[Pick(std::size(kWs))]);
+  }
+  size_t Pick(size_t n) { return std::uniform_int_distribution<size_t>(0, n - 1)(rnd_); }
+
+ private:
+  void AppendValue(int depth, std::string* out) {
+    switch (Pick(depth > 0 ? 8 : 5)) {
+      case 0: *out += "null"; break;
+      case 1: *out += Pick(2) ? "true" : "false"; break;
+      case 2: {
+        static constexpr std::string_view kNums[] = {"0", "-1", "12345678901234567890", "1.5",
+                                                     "-0.0", "1e10", "2E-3", "9007199254740993"};
+        *out += kNums[Pick(std::size(kNums))];
+        break;
+      }
+      case 3:
+      case 4: AppendString(out); break;
+      case 5:
+      case 6: {
+        *out += "{" + Ws();
+        size_t n = Pick(5);
+        for (size_t i = 0; i < n; ++i) {
+          if (i) *out += "," + Ws();
+          AppendString(out);
+          *out += Ws() + ":" + Ws();
+          AppendValue(depth - 1, out);
+          *out += Ws();
+        }
+        *out += "}";
+        break;
+      }
+      default: {
+        *out += "[" + Ws();
+        size_t n = Pick(4);
+        for (size_t i = 0; i < n; ++i) {
+          if (i) *out += Ws() + "," + Ws();
+          AppendValue(depth - 1, out);
+        }
+        *out += Ws() + "]";
+      }
+    }
+  }
+  void AppendString(std::string* out) {
+    static constexpr std::string_view kParts[] = {
+        "a", "schema", "payload", "\\\"", "\\\\", "\\n", "\\u00e9", "\xc3\xa9", ",", ":",
+        "}", "{", " ", "\\\"schema\\\":", "\\ud83d\\ude00"};
+    *out += '"';
+    size_t n = Pick(6);
+    for (size_t i = 0; i < n; ++i) *out += kParts[Pick(std::size(kParts))];
+    *out += '"';
+  }
+  std::mt19937 rnd_;
+};
+
+TEST(RecordValue, RepeatedSchemaRandomizedDifferential) {
+  const std::string schema_a(kDebeziumSchema);
+  const std::string schema_b =
+      R"({"type":"struct","optional":true,"fields":[{"type":"string","optional":true,"field":"a"}]})";
+  RandomJson gen(20261125);
+  std::vector<std::string> m;
+  for (int i = 0; i < 3000; ++i) {
+    const std::string& schema = gen.Pick(10) == 0 ? schema_b : schema_a;
+    std::string payload = gen.Value(4);
+    std::string msg = Envelope(schema, payload, gen.Pick(3) == 0, gen.Ws());
+    if (gen.Pick(20) == 0) msg.insert(gen.Pick(msg.size()), gen.Pick(2) ? "," : "}");  // damage
+    m.push_back(std::move(msg));
+  }
+  uint64_t fast = ExpectSameAsGeneralPath(m);
+  EXPECT_GT(fast, 1500u);
 }
 
 }  // namespace
