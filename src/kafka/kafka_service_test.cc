@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
@@ -228,6 +229,35 @@ TEST(KafkaServiceTest, Produce100kOrderedAcksThenConsumeCommitResume) {
 }
 
 // Null and empty keys/values and headers survive the round trip as they were.
+// Send() remembers the previous record's topic handle: records alternating between topics,
+// in runs and one by one, each land in their own topic (the views passed in are rebuilt
+// each time, so a stale cached name would show).
+TEST(KafkaServiceTest, RecordsAlternatingBetweenTopicsLandInTheirOwn) {
+  const std::string a = NewTestTopic("alt-a", 1);
+  const std::string b = NewTestTopic("alt-b", 1);
+  auto producer = OpenProducer();
+  std::vector<std::string> order;  // topic of record i
+  for (int i = 0; i < 60; ++i) {
+    const bool to_a = i < 20 ? (i % 2 == 0) : (i / 10) % 2 == 0;  // alternate, then runs of 10
+    std::string topic = to_a ? a : b;  // a fresh string each time
+    std::string value = fmt::format("v{}", i);
+    auto seq = producer->Send(Record(topic, std::nullopt, value));
+    ASSERT_TRUE(seq.has_value()) << seq.error().ToString();
+    order.push_back(topic);
+  }
+  ASSERT_TRUE(producer->Flush(seconds(30)).ok());
+  size_t want_a = static_cast<size_t>(std::count(order.begin(), order.end(), a));
+  auto got_a = ReadAll(a, want_a, IsolationLevel::kReadUncommitted);
+  auto got_b = ReadAll(b, order.size() - want_a, IsolationLevel::kReadUncommitted);
+  ASSERT_EQ(got_a.size(), want_a);
+  ASSERT_EQ(got_b.size(), order.size() - want_a);
+  size_t ia = 0, ib = 0;
+  for (size_t i = 0; i < order.size(); ++i) {
+    const Seen& s = order[i] == a ? got_a[ia++] : got_b[ib++];
+    EXPECT_EQ(s.value, fmt::format("v{}", i)) << "record " << i;
+  }
+}
+
 TEST(KafkaServiceTest, NullEmptyAndHeaders) {
   const std::string topic = NewTestTopic("nulls", 1);
   auto producer = OpenProducer();

@@ -37,6 +37,8 @@ struct Producer::Impl {
   std::atomic<bool> stopping{false};
   bool closed = false;
   std::string header_names;  // Send's scratch (the owner's thread)
+  std::string last_topic;    // Topic()'s last answer (the owner's thread)
+  rd_kafka_topic_t* last_rkt = nullptr;
 
   // Ordered acknowledgement window: done[seq & mask] marks a record acknowledged out of
   // order (above acked_through). Send keeps last_seq - acked_through <= window.
@@ -216,10 +218,19 @@ struct Producer::Impl {
   }
 
   rd_kafka_topic_t* Topic(std::string_view name) {
-    if (auto it = topics.find(name); it != topics.end()) return it->second;
-    std::string key(name);
-    rd_kafka_topic_t* rkt = rd_kafka_topic_new(rk.get(), key.c_str(), nullptr);
-    if (rkt != nullptr) topics.emplace(std::move(key), rkt);
+    // Records come in runs for one topic: compare with the last one before hashing.
+    if (last_rkt != nullptr && name == last_topic) return last_rkt;
+    rd_kafka_topic_t* rkt = nullptr;
+    if (auto it = topics.find(name); it != topics.end()) {
+      rkt = it->second;
+    } else {
+      std::string key(name);
+      rkt = rd_kafka_topic_new(rk.get(), key.c_str(), nullptr);
+      if (rkt == nullptr) return nullptr;
+      topics.emplace(std::move(key), rkt);
+    }
+    last_topic.assign(name);
+    last_rkt = rkt;
     return rkt;
   }
 

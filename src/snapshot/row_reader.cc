@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <cstring>
+#include <functional>
+#include <string_view>
 #include <unordered_map>
 
 #include "mysql/decimal.h"
@@ -52,6 +54,12 @@ enum class Conv : uint8_t {
   kJsonMySql, // MySQL JSON (type 245): the server's text → binary document
 };
 
+// Lets the ENUM/SET member map be searched with a string_view (no string per value).
+struct MemberHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
 struct ColumnReader {
   Conv conv = Conv::kText;
   int width = 8;  // kInt: bytes of the wire value
@@ -63,7 +71,8 @@ struct ColumnReader {
   uint16_t bits = 0;
   uint32_t pad_to = 0;  // kBinaryPad
   const event::Column* column = nullptr;
-  std::unordered_map<std::string, uint64_t> members;  // ENUM/SET member (UTF-8) → index
+  // ENUM/SET member (UTF-8) → index
+  std::unordered_map<std::string, uint64_t, MemberHash, std::equal_to<>> members;
   // Bind targets.
   alignas(8) unsigned char fixed[8] = {};
   MYSQL_TIME time{};
@@ -473,7 +482,7 @@ Status RowReader::Impl::Convert(size_t i, Value* v) {
       v->kind = is_set ? ValueKind::kSet : ValueKind::kEnum;
       v->s.u = 0;
       auto lookup = [&](std::string_view member) -> Result<uint64_t> {
-        if (auto it = r.members.find(std::string(member)); it != r.members.end()) {
+        if (auto it = r.members.find(member); it != r.members.end()) {
           return it->second;
         }
         // Not UTF-8 on the wire (latin1 members with accents, ...): compare as UTF-8.

@@ -1,5 +1,8 @@
 #include "format/debezium/envelope.h"
 
+#include <charconv>
+#include <cstdint>
+
 #include "format/debezium/json_writer.h"
 
 namespace tributary::format::debezium {
@@ -19,6 +22,31 @@ int64_t FloorDiv(int64_t a, int64_t b) {
   return q;
 }
 
+// Above this, ts_us * 1000 does not fit an int64_t (the slow path keeps what it did).
+constexpr int64_t kMaxMicrosForNanos = INT64_MAX / 1000;
+
+// `<ts_ms>,"ts_us":<ts_us>,"ts_ns":<ts_ns>` of a processing time in nanoseconds. For
+// times of at least 1 ms the floors are the decimal digits without the last 6 / 3: one
+// integer rendering instead of three.
+void AppendEnvelopeTimes(int64_t ts_ns, std::string* out) {
+  if (ts_ns >= 1000000) {
+    char digits[24];
+    const auto len = static_cast<size_t>(
+        std::to_chars(digits, digits + sizeof(digits), ts_ns).ptr - digits);
+    out->append(digits, len - 6);
+    out->append(",\"ts_us\":");
+    out->append(digits, len - 3);
+    out->append(",\"ts_ns\":");
+    out->append(digits, len);
+    return;
+  }
+  AppendInt(FloorDiv(ts_ns, 1000000), out);
+  out->append(",\"ts_us\":");
+  AppendInt(FloorDiv(ts_ns, 1000), out);
+  out->append(",\"ts_ns\":");
+  AppendInt(ts_ns, out);
+}
+
 }  // namespace
 
 EncodedRecord& RecordBuffer::Add() {
@@ -28,8 +56,22 @@ EncodedRecord& RecordBuffer::Add() {
   r.key.clear();
   r.has_value = false;
   r.value.clear();
+  for (RecordHeader& h : r.headers) r.spare_headers.items.push_back(std::move(h));
   r.headers.clear();
   return r;
+}
+
+void AddHeader(EncodedRecord* r, std::string_view key, bool has_value, std::string_view value) {
+  std::vector<RecordHeader>& spare = r->spare_headers.items;
+  if (spare.empty()) {
+    r->headers.push_back({std::string(key), has_value, std::string(value)});
+    return;
+  }
+  RecordHeader& h = r->headers.emplace_back(std::move(spare.back()));
+  spare.pop_back();
+  h.key.assign(key);
+  h.has_value = has_value;
+  h.value.assign(value);
 }
 
 Status EventEncoder::AppendRow(const std::vector<ColumnPlan>& plans,
@@ -74,15 +116,30 @@ Status EventEncoder::AppendKey(const TableEncoding& t, std::span<const event::Va
   return AppendKeyPayload(t, row, &r->key);
 }
 
+EventEncoder::EventEncoder(EncoderOptions options) : options_(std::move(options)) {
+  source_prefix_.append("{\"version\":");
+  AppendJsonStringLiteral(options_.debezium_version, &source_prefix_);
+  source_prefix_.append(",\"connector\":\"");
+  source_prefix_.append(FlavorConnectorName(options_.flavor));
+  source_prefix_.append("\",\"name\":");
+  AppendJsonStringLiteral(options_.topic_prefix, &source_prefix_);
+  source_prefix_.append(",\"ts_ms\":");
+}
+
 void EventEncoder::AppendSource(const SourceInfo& s, std::string* out) {
-  out->append("{\"version\":");
-  AppendJsonStringLiteral(options_.debezium_version, out);
-  out->append(",\"connector\":\"");
-  out->append(FlavorConnectorName(options_.flavor));
-  out->append("\",\"name\":");
-  AppendJsonStringLiteral(options_.topic_prefix, out);
-  out->append(",\"ts_ms\":");
-  AppendInt(FloorDiv(s.ts_us, 1000), out);
+  out->append(source_prefix_);
+  // ts_ms, then ts_us and ts_ns further on, from one rendering of ts_us when it allows
+  // (whole milliseconds = its digits but the last 3; ts_ns = its digits and "000").
+  char us_digits[24];
+  size_t us_len = 0;
+  const bool fast = s.ts_us >= 1000 && s.ts_us <= kMaxMicrosForNanos;
+  if (fast) {
+    char* end = std::to_chars(us_digits, us_digits + sizeof(us_digits), s.ts_us).ptr;
+    us_len = static_cast<size_t>(end - us_digits);
+    out->append(us_digits, us_len - 3);
+  } else {
+    AppendInt(FloorDiv(s.ts_us, 1000), out);
+  }
   out->append(",\"snapshot\":");
   if (s.snapshot.empty()) {
     // Not set in the Struct; the schema default "false" is what JsonConverter writes
@@ -94,9 +151,16 @@ void EventEncoder::AppendSource(const SourceInfo& s, std::string* out) {
   out->append(",\"db\":");
   AppendJsonStringLiteral(s.db, out);
   out->append(",\"sequence\":null,\"ts_us\":");
-  AppendInt(s.ts_us, out);
-  out->append(",\"ts_ns\":");
-  AppendInt(s.ts_us * 1000, out);
+  if (fast) {
+    out->append(us_digits, us_len);
+    out->append(",\"ts_ns\":");
+    out->append(us_digits, us_len);
+    out->append("000");
+  } else {
+    AppendInt(s.ts_us, out);
+    out->append(",\"ts_ns\":");
+    AppendInt(s.ts_us * 1000, out);
+  }
   out->append(",\"table\":");
   AppendOptionalString(s.table, out);
   out->append(",\"server_id\":");
@@ -153,22 +217,17 @@ Status EventEncoder::AppendEnvelopePayload(const TableEncoding& t, const ChangeE
   out->append(",\"op\":\"");
   out->push_back(static_cast<char>(op));
   out->append("\",\"ts_ms\":");
-  AppendInt(FloorDiv(e.ts_ns, 1000000), out);
-  out->append(",\"ts_us\":");
-  AppendInt(FloorDiv(e.ts_ns, 1000), out);
-  out->append(",\"ts_ns\":");
-  AppendInt(e.ts_ns, out);
+  AppendEnvelopeTimes(e.ts_ns, out);
   out->push_back('}');
   return Status::Ok();
 }
 
 void AddContextHeaders(const EncoderOptions& o, EncodedRecord* r) {
   if (!o.extended_headers) return;
-  r->headers.push_back({"__debezium.context.connectorLogicalName", true, o.topic_prefix});
-  r->headers.push_back({"__debezium.context.taskId", true, o.task_id});
-  r->headers.push_back(
-      {"__debezium.context.connectorName", true, std::string(FlavorConnectorName(o.flavor))});
-  r->headers.push_back({"__debezium.context.runId", true, o.run_id});
+  AddHeader(r, "__debezium.context.connectorLogicalName", true, o.topic_prefix);
+  AddHeader(r, "__debezium.context.taskId", true, o.task_id);
+  AddHeader(r, "__debezium.context.connectorName", true, FlavorConnectorName(o.flavor));
+  AddHeader(r, "__debezium.context.runId", true, o.run_id);
 }
 
 Status EventEncoder::EmitChange(const TableEncoding& t, const ChangeEvent& e, Operation op,
@@ -195,19 +254,14 @@ Status EventEncoder::EmitChange(const TableEncoding& t, const ChangeEvent& e, Op
   return Status::Ok();
 }
 
-void EventEncoder::Tombstone(const TableEncoding& t, std::span<const event::Value> key_row,
-                             const EncodedRecord& like, RecordBuffer* out) {
-  (void)t;
-  (void)key_row;
-  // Same key and headers, null value (and null value schema).
-  EncodedRecord copy_key;
-  copy_key.has_key = like.has_key;
-  copy_key.key = like.key;
-  std::vector<RecordHeader> headers = like.headers;
+void EventEncoder::Tombstone(size_t like_index, RecordBuffer* out) {
+  // Same key and headers, null value (and null value schema). Add() may move the records,
+  // so `like` is looked up after it.
   EncodedRecord& r = out->Add();
-  r.has_key = copy_key.has_key;
-  r.key.swap(copy_key.key);
-  r.headers = std::move(headers);
+  const EncodedRecord& like = (*out)[like_index];
+  r.has_key = like.has_key;
+  r.key.assign(like.key);
+  for (const RecordHeader& h : like.headers) AddHeader(&r, h.key, h.has_value, h.value);
 }
 
 // Appends the value of one add.fields / add.headers reference.
@@ -429,7 +483,7 @@ Status EventEncoder::Encode(const TableEncoding& t, const ChangeEvent& e, Record
       finish(r, e.op);
       if (options_.tombstones_on_delete) {
         if (!unwrap) {
-          Tombstone(t, e.before, (*out)[out->size() - 1], out);
+          Tombstone(out->size() - 1, out);
         } else if (options_.unwrap->mode == DeleteTombstoneMode::kRewriteWithTombstone) {
           EncodedRecord& tomb = out->Add();
           if (Status ks = AppendKey(t, e.before, &tomb); !ks.ok()) return fail(ks);
@@ -475,7 +529,7 @@ Status EventEncoder::Encode(const TableEncoding& t, const ChangeEvent& e, Record
       }
       if (options_.tombstones_on_delete) {
         if (!unwrap) {
-          Tombstone(t, e.before, (*out)[out->size() - 1], out);
+          Tombstone(out->size() - 1, out);
         } else if (options_.unwrap->mode == DeleteTombstoneMode::kRewriteWithTombstone) {
           EncodedRecord& tomb = out->Add();
           if (Status ks = AppendKey(t, e.before, &tomb); !ks.ok()) return fail(ks);

@@ -80,7 +80,22 @@ struct EncodedRecord {
   bool has_value = false;  // false: tombstone (null value)
   std::string value;
   std::vector<RecordHeader> headers;
+  // Headers of an earlier use of this record, kept for their string capacity
+  // (RecordBuffer::Add moves them here, AddHeader takes them back): no allocation per
+  // header once the buffer has warmed up. Not part of the record: a copy starts empty.
+  struct SpareHeaders {
+    std::vector<RecordHeader> items;
+    SpareHeaders() = default;
+    SpareHeaders(const SpareHeaders&) {}
+    SpareHeaders& operator=(const SpareHeaders&) { return *this; }
+    SpareHeaders(SpareHeaders&&) = default;
+    SpareHeaders& operator=(SpareHeaders&&) = default;
+  };
+  SpareHeaders spare_headers;
 };
+
+// Appends a header to `r`, reusing a spare one's strings when there is one.
+void AddHeader(EncodedRecord* r, std::string_view key, bool has_value, std::string_view value);
 
 // Records of one event; Clear() keeps the string capacity for the next event.
 class RecordBuffer {
@@ -103,7 +118,7 @@ class RecordBuffer {
 
 class EventEncoder {
  public:
-  explicit EventEncoder(EncoderOptions options) : options_(std::move(options)) {}
+  explicit EventEncoder(EncoderOptions options);
 
   const EncoderOptions& options() const { return options_; }
 
@@ -131,10 +146,12 @@ class EventEncoder {
   void AddUnwrapHeaders(const TableEncoding& t, const ChangeEvent* e, Operation op,
                         EncodedRecord* r);
   Status AppendKey(const TableEncoding& t, std::span<const event::Value> row, EncodedRecord* r);
-  void Tombstone(const TableEncoding& t, std::span<const event::Value> key_row,
-                 const EncodedRecord& like, RecordBuffer* out);
+  // Appends a tombstone with the key and headers of record `like_index` of `out`.
+  void Tombstone(size_t like_index, RecordBuffer* out);
 
   EncoderOptions options_;
+  // `{"version":"…","connector":"…","name":"…","ts_ms":`, rendered once.
+  std::string source_prefix_;
   std::string scratch_;
   std::string key_a_, key_b_;
 };

@@ -262,6 +262,108 @@ TEST_F(EnvelopeRowTest, WrongRowSizeIsAnError) {
   EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
 }
 
+// The times are rendered once and cut (fast path) for normal clocks, and computed one by
+// one (floor division) below 1 ms / 1 s and for negative values: both give Debezium's text.
+TEST_F(EnvelopeRowTest, TimesAtTheEdgesOfTheFastPath) {
+  auto enc = Encoding();
+  EventEncoder encoder(options_);
+  std::vector<event::Value> row = {Int(1), Str("a")};
+  struct Case {
+    int64_t ts_ns, ts_us;
+    std::string envelope, source;
+  };
+  const Case cases[] = {
+      {1000000, 1000, "\"ts_ms\":1,\"ts_us\":1000,\"ts_ns\":1000000",
+       "\"ts_ms\":1,\"snapshot\":\"false\",\"db\":\"test\",\"sequence\":null,\"ts_us\":1000,"
+       "\"ts_ns\":1000000,"},
+      {999999, 999, "\"ts_ms\":0,\"ts_us\":999,\"ts_ns\":999999",
+       "\"ts_ms\":0,\"snapshot\":\"false\",\"db\":\"test\",\"sequence\":null,\"ts_us\":999,"
+       "\"ts_ns\":999000,"},
+      {0, 0, "\"ts_ms\":0,\"ts_us\":0,\"ts_ns\":0",
+       "\"ts_ms\":0,\"snapshot\":\"false\",\"db\":\"test\",\"sequence\":null,\"ts_us\":0,"
+       "\"ts_ns\":0,"},
+      {-1, -1, "\"ts_ms\":-1,\"ts_us\":-1,\"ts_ns\":-1",
+       "\"ts_ms\":-1,\"snapshot\":\"false\",\"db\":\"test\",\"sequence\":null,\"ts_us\":-1,"
+       "\"ts_ns\":-1000,"},
+      {1741000296823752600, 1741000296000999,
+       "\"ts_ms\":1741000296823,\"ts_us\":1741000296823752,\"ts_ns\":1741000296823752600",
+       "\"ts_ms\":1741000296000,\"snapshot\":\"false\",\"db\":\"test\",\"sequence\":null,"
+       "\"ts_us\":1741000296000999,\"ts_ns\":1741000296000999000,"},
+  };
+  RecordBuffer out;
+  for (const Case& c : cases) {
+    ChangeEvent e = Event(Operation::kCreate);
+    e.after = row;
+    e.ts_ns = c.ts_ns;
+    e.source.ts_us = c.ts_us;
+    out.Clear();
+    ASSERT_TRUE(encoder.Encode(*enc, e, &out).ok());
+    const std::string& v = out[0].value;
+    EXPECT_TRUE(v.ends_with(",\"op\":\"c\"," + c.envelope + "}")) << v;
+    EXPECT_NE(v.find("\"name\":\"mysql-server-1\"," + c.source), std::string::npos) << v;
+  }
+}
+
+// A RecordBuffer reused across events gives the same records as a fresh one, headers
+// included (their strings are recycled, not reallocated).
+TEST_F(EnvelopeRowTest, ReusedBufferGivesTheSameRecordsAndHeaders) {
+  options_.extended_headers = true;
+  options_.run_id = "6f1c2e1a-0000-4000-8000-000000000001";
+  options_.task_id = "0";
+  auto enc = Encoding();
+  EventEncoder encoder(options_);
+  std::vector<event::Value> a = {Int(1), Str("Anne")};
+  std::vector<event::Value> b = {Int(2), Str("Bob")};
+  std::vector<event::Value> b2 = {Int(2), Str("Bobby")};
+  ChangeEvent create = Event(Operation::kCreate);
+  create.after = a;
+  ChangeEvent key_change = Event(Operation::kUpdate);
+  key_change.before = a;
+  key_change.after = b;
+  ChangeEvent update = Event(Operation::kUpdate);
+  update.before = b;
+  update.after = b2;
+  ChangeEvent del = Event(Operation::kDelete);
+  del.before = b2;
+  const ChangeEvent* events[] = {&create, &key_change, &update, &del, &create, &key_change};
+
+  RecordBuffer reused;
+  for (const ChangeEvent* e : events) {
+    RecordBuffer fresh;
+    ASSERT_TRUE(encoder.Encode(*enc, *e, &fresh).ok());
+    reused.Clear();
+    ASSERT_TRUE(encoder.Encode(*enc, *e, &reused).ok());
+    ASSERT_EQ(reused.size(), fresh.size());
+    for (size_t i = 0; i < fresh.size(); ++i) {
+      EXPECT_EQ(reused[i].has_key, fresh[i].has_key);
+      EXPECT_EQ(reused[i].key, fresh[i].key);
+      EXPECT_EQ(reused[i].has_value, fresh[i].has_value);
+      EXPECT_EQ(reused[i].value, fresh[i].value);
+      ASSERT_EQ(reused[i].headers.size(), fresh[i].headers.size()) << "record " << i;
+      for (size_t h = 0; h < fresh[i].headers.size(); ++h) {
+        EXPECT_EQ(reused[i].headers[h].key, fresh[i].headers[h].key);
+        EXPECT_EQ(reused[i].headers[h].has_value, fresh[i].headers[h].has_value);
+        EXPECT_EQ(reused[i].headers[h].value, fresh[i].headers[h].value);
+      }
+    }
+  }
+  // The delete's tombstone carries the delete's key and headers.
+  reused.Clear();
+  ASSERT_TRUE(encoder.Encode(*enc, del, &reused).ok());
+  ASSERT_EQ(reused.size(), 2u);
+  EXPECT_FALSE(reused[1].has_value);
+  EXPECT_EQ(reused[1].key, reused[0].key);
+  ASSERT_EQ(reused[1].headers.size(), 4u);
+  EXPECT_EQ(reused[1].headers[0].key, "__debezium.context.connectorLogicalName");
+  EXPECT_EQ(reused[1].headers[0].value, "mysql-server-1");
+  EXPECT_EQ(reused[1].headers[3].key, "__debezium.context.runId");
+  EXPECT_EQ(reused[1].headers[3].value, options_.run_id);
+  // A copy of a record does not carry the spare headers along.
+  EncodedRecord copy = reused[0];
+  EXPECT_TRUE(copy.spare_headers.items.empty());
+  EXPECT_EQ(copy.headers.size(), 4u);
+}
+
 TEST(TopicNameTest, SanitisedLikeDebezium) {
   EncoderOptions o;
   o.topic_prefix = "srv";

@@ -1,5 +1,6 @@
 #include "format/debezium/json_writer.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -26,6 +27,19 @@ struct EscapeTable {
   }
 };
 constexpr EscapeTable kEscapes;
+
+// True when one of the 8 bytes of `w` may need more than a copy: below 0x20, '"', '\\',
+// or 0xF0 and above (the lead byte of a 4-byte UTF-8 sequence). Exact for "any byte".
+constexpr uint64_t kOnes = 0x0101010101010101ull;
+constexpr uint64_t kHighs = 0x8080808080808080ull;
+constexpr uint64_t HasZeroByte(uint64_t x) { return (x - kOnes) & ~x & kHighs; }
+constexpr bool HasSpecialByte(uint64_t w) {
+  const uint64_t below_space = (w - kOnes * 0x20) & ~w & kHighs;
+  const uint64_t quote = HasZeroByte(w ^ (kOnes * '"'));
+  const uint64_t backslash = HasZeroByte(w ^ (kOnes * '\\'));
+  const uint64_t four_byte_lead = HasZeroByte((w & (kOnes * 0xF0)) ^ (kOnes * 0xF0));
+  return (below_space | quote | backslash | four_byte_lead) != 0;
+}
 
 // A decimal d1.d2d3... x 10^exponent, digits without leading or trailing zeros.
 struct Decimal {
@@ -152,43 +166,62 @@ void AppendBase64With(std::string_view bytes, const char* alphabet, std::string*
 }  // namespace
 
 void AppendJsonStringBody(std::string_view utf8, std::string* out) {
-  size_t run = 0;
+  const char* const data = utf8.data();
   const size_t n = utf8.size();
-  for (size_t i = 0; i < n; ++i) {
-    const auto c = static_cast<unsigned char>(utf8[i]);
-    if (c >= 0xF0 && i + 3 < n) {
-      // A code point above U+FFFF: Kafka Connect's Jackson writes it as an escaped
-      // surrogate pair ("\uD83D\uDE00"), not as 4 UTF-8 bytes.
-      uint32_t cp = (c & 0x07u) << 18 | (static_cast<unsigned char>(utf8[i + 1]) & 0x3Fu) << 12 |
-                    (static_cast<unsigned char>(utf8[i + 2]) & 0x3Fu) << 6 |
-                    (static_cast<unsigned char>(utf8[i + 3]) & 0x3Fu);
-      if (cp >= 0x10000 && cp <= 0x10FFFF) {
-        out->append(utf8.data() + run, i - run);
-        cp -= 0x10000;
-        const uint32_t units[2] = {0xD800u + (cp >> 10), 0xDC00u + (cp & 0x3FFu)};
-        for (uint32_t u : units) {
-          char esc[6] = {'\\', 'u', kUpperHex[(u >> 12) & 0xF], kUpperHex[(u >> 8) & 0xF],
-                         kUpperHex[(u >> 4) & 0xF], kUpperHex[u & 0xF]};
-          out->append(esc, 6);
-        }
-        i += 3;
-        run = i + 1;
+  size_t run = 0;  // start of the bytes not yet appended (copied as they are)
+  size_t i = 0;
+  while (i < n) {
+    // Most text needs no escaping: skip 8 bytes at a time while none is special.
+    if (i + 8 <= n) {
+      uint64_t w;
+      std::memcpy(&w, data + i, 8);
+      if (!HasSpecialByte(w)) {
+        i += 8;
         continue;
       }
     }
-    if (c >= 0x80 || kEscapes.action[c] == 0) continue;
-    out->append(utf8.data() + run, i - run);
-    run = i + 1;
-    char a = kEscapes.action[c];
-    if (a == 1) {
-      char esc[6] = {'\\', 'u', '0', '0', kUpperHex[c >> 4], kUpperHex[c & 0xF]};
-      out->append(esc, 6);
-    } else {
-      char esc[2] = {'\\', a};
-      out->append(esc, 2);
+    // Byte by byte through this block (or the tail).
+    const size_t block_end = std::min(i + 8, n);
+    while (i < block_end) {
+      const auto c = static_cast<unsigned char>(data[i]);
+      if (c >= 0xF0 && i + 3 < n) {
+        // A code point above U+FFFF: Kafka Connect's Jackson writes it as an escaped
+        // surrogate pair ("\uD83D\uDE00"), not as 4 UTF-8 bytes.
+        uint32_t cp = (c & 0x07u) << 18 | (static_cast<unsigned char>(data[i + 1]) & 0x3Fu) << 12 |
+                      (static_cast<unsigned char>(data[i + 2]) & 0x3Fu) << 6 |
+                      (static_cast<unsigned char>(data[i + 3]) & 0x3Fu);
+        if (cp >= 0x10000 && cp <= 0x10FFFF) {
+          out->append(data + run, i - run);
+          cp -= 0x10000;
+          const uint32_t units[2] = {0xD800u + (cp >> 10), 0xDC00u + (cp & 0x3FFu)};
+          for (uint32_t u : units) {
+            char esc[6] = {'\\', 'u', kUpperHex[(u >> 12) & 0xF], kUpperHex[(u >> 8) & 0xF],
+                           kUpperHex[(u >> 4) & 0xF], kUpperHex[u & 0xF]};
+            out->append(esc, 6);
+          }
+          i += 4;
+          run = i;
+          continue;
+        }
+      }
+      if (c >= 0x80 || kEscapes.action[c] == 0) {
+        ++i;
+        continue;
+      }
+      out->append(data + run, i - run);
+      char a = kEscapes.action[c];
+      if (a == 1) {
+        char esc[6] = {'\\', 'u', '0', '0', kUpperHex[c >> 4], kUpperHex[c & 0xF]};
+        out->append(esc, 6);
+      } else {
+        char esc[2] = {'\\', a};
+        out->append(esc, 2);
+      }
+      ++i;
+      run = i;
     }
   }
-  out->append(utf8.data() + run, n - run);
+  out->append(data + run, n - run);
 }
 
 void AppendJsonStringLiteral(std::string_view utf8, std::string* out) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 #include <limits>
 
 namespace tributary::format::debezium {
@@ -95,6 +96,81 @@ TEST(JsonStringTest, JacksonEscapes) {
   std::string s;
   AppendJsonStringLiteral(std::string_view("a\"b\\c\n\t\x01\x1f/é\x7f", 13), &s);
   EXPECT_EQ(s, "\"a\\\"b\\\\c\\n\\t\\u0001\\u001F/é\x7f\"");
+}
+
+// The escaping rules one byte at a time (the text AppendJsonStringBody must give, whatever
+// shortcuts it takes over runs of plain bytes).
+std::string ReferenceEscape(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0xF0 && i + 3 < s.size()) {
+      uint32_t cp = (c & 0x07u) << 18 | (static_cast<unsigned char>(s[i + 1]) & 0x3Fu) << 12 |
+                    (static_cast<unsigned char>(s[i + 2]) & 0x3Fu) << 6 |
+                    (static_cast<unsigned char>(s[i + 3]) & 0x3Fu);
+      if (cp >= 0x10000 && cp <= 0x10FFFF) {
+        cp -= 0x10000;
+        char buf[16];
+        std::snprintf(buf, sizeof(buf), "\\u%04X\\u%04X", 0xD800u + (cp >> 10),
+                      0xDC00u + (cp & 0x3FFu));
+        out += buf;
+        i += 3;
+        continue;
+      }
+    }
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\t': out += "\\t"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof(buf), "\\u%04X", c);
+          out += buf;
+        } else {
+          out.push_back(static_cast<char>(c));
+        }
+    }
+  }
+  return out;
+}
+
+// Special bytes at every position of strings of 0..40 bytes (the 8-byte fast path, its
+// blocks' edges and the tail), 4-byte UTF-8 sequences across block edges and cut short at
+// the end, and random strings drawn mostly from the special bytes.
+TEST(JsonStringTest, SameAsByteByByteEscaping) {
+  const std::string specials[] = {"\"",         "\\",         "\n",  std::string(1, '\0'),
+                                  "\x1f",       "\xF0\x9F\x98\x80", "\xF0", "\xC3\xA9",
+                                  "\xE2\x82\xAC", "\x7f",         " ",   "\xF4\x8F\xBF\xBF"};
+  for (size_t len = 0; len <= 40; ++len) {
+    for (const std::string& sp : specials) {
+      for (size_t at = 0; at <= len; ++at) {
+        std::string s(len, 'a');
+        s.insert(at, sp);
+        std::string got = "prefix";
+        AppendJsonStringBody(s, &got);
+        ASSERT_EQ(got, "prefix" + ReferenceEscape(s)) << "len " << len << " at " << at;
+      }
+    }
+  }
+  uint32_t seed = 12345;
+  auto next = [&] {
+    seed = seed * 1103515245u + 12345u;
+    return seed >> 16;
+  };
+  const char alphabet[] = {'a',    'b',    '"',    '\\',   '\n',   '\x01',
+                           '\xF0', '\x9F', '\x98', '\x80', '\xC3', 'z'};
+  for (int round = 0; round < 20000; ++round) {
+    std::string s(next() % 48, ' ');
+    for (char& c : s) c = alphabet[next() % sizeof(alphabet)];
+    std::string got;
+    AppendJsonStringBody(s, &got);
+    ASSERT_EQ(got, ReferenceEscape(s)) << "round " << round;
+  }
 }
 
 TEST(Base64Test, Alphabets) {
