@@ -1,4 +1,5 @@
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -8,7 +9,9 @@
 #include <cerrno>
 #include <cstdio>
 
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,15 +22,81 @@
 #include "config/loader.h"
 #include "connectors/run_sink.h"
 #include "connectors/run_source.h"
+#include "server/listen_address.h"
+#include "server/metrics_endpoint.h"
 
 namespace tributary::cli {
 namespace {
 
-// Runs one connector in this process until it fails or SIGINT/SIGTERM stops it.
+constexpr const char* kMetricsListen = "tributary.metrics.listen";
+constexpr const char* kMetricsAllowRemote = "tributary.metrics.allow.remote";
+
+// The connector's metrics endpoint address (nullopt: none), checked against the bind
+// policy. Errors: InvalidArgument naming the key.
+Result<std::optional<server::ListenAddress>> MetricsAddress(const config::ConnectorConfig& c) {
+  std::string listen = c.GetString(kMetricsListen);
+  if (listen.empty()) return std::optional<server::ListenAddress>();
+  auto address = server::CheckListenAddress(listen, c.GetBool(kMetricsAllowRemote));
+  if (!address) return Error(address.error());
+  return std::optional<server::ListenAddress>(std::move(*address));
+}
+
+// Every connector's endpoint address is valid and no two connectors share one.
+bool CheckMetricsAddresses(const std::vector<config::ConnectorConfig>& all) {
+  bool ok = true;
+  std::map<std::pair<std::string, uint16_t>, std::string> used;  // (host, port) -> connector
+  for (const auto& c : all) {
+    auto address = MetricsAddress(c);
+    if (!address) {
+      fmt::print(stderr, "tributary: error: connector '{}': {}\n", c.name,
+                 address.error().message());
+      ok = false;
+      continue;
+    }
+    if (!*address || (*address)->port == 0) continue;
+    auto [it, fresh] = used.emplace(std::pair((*address)->host, (*address)->port), c.name);
+    if (!fresh) {
+      fmt::print(stderr,
+                 "tributary: error: connectors '{}' and '{}' both give {}={}: each connector "
+                 "runs in its own process and needs its own port\n",
+                 it->second, c.name, kMetricsListen, c.GetString(kMetricsListen));
+      ok = false;
+    }
+  }
+  return ok;
+}
+
+// Runs one connector in this process until it fails or SIGINT/SIGTERM stops it, with its
+// metrics endpoint when configured (the endpoint's thread blocks every signal, so the
+// connector's signal handling still works).
 int RunOne(const config::ConnectorConfig& c) {
+  std::unique_ptr<server::MetricsEndpoint> endpoint;
+  auto address = MetricsAddress(c);
+  if (!address) {
+    fmt::print(stderr, "tributary: error: connector '{}': {}\n", c.name, address.error().message());
+    return kExitUsage;
+  }
+  if (*address) {
+    server::MetricsEndpointOptions o;
+    o.address = **address;
+    o.connector = c.name;
+    o.type = c.kind == config::ConnectorKind::kS3Sink ? "sink" : "source";
+    auto started = server::MetricsEndpoint::Start(std::move(o));
+    if (!started) {
+      fmt::print(stderr, "tributary: error: connector '{}': metrics endpoint: {}\n", c.name,
+                 started.error().message());
+      return kExitRuntime;
+    }
+    endpoint = std::move(*started);
+    const std::string& host = (*address)->host;
+    spdlog::info("connector {}: metrics and health on http://{}:{}/metrics and /health", c.name,
+                 host.find(':') == std::string::npos ? host : fmt::format("[{}]", host),
+                 endpoint->port());
+  }
   switch (c.kind) {
-    case config::ConnectorKind::kMySqlSource: return connectors::RunMySqlSourceConnector(c);
-    case config::ConnectorKind::kS3Sink: return connectors::RunS3SinkConnector(c);
+    case config::ConnectorKind::kMySqlSource:
+      return connectors::RunMySqlSourceConnector(c, endpoint.get());
+    case config::ConnectorKind::kS3Sink: return connectors::RunS3SinkConnector(c, endpoint.get());
     default: break;
   }
   fmt::print(stderr, "tributary: error: connector '{}' is of a kind this build cannot run\n", c.name);
@@ -117,7 +186,7 @@ int Run(const RunArgs& args) {
   }
   auto pipeline = CheckPipeline(connectors);
   for (const auto& d : pipeline) fmt::print(stderr, "{}\n", config::FormatDiagnostic("tributary", d));
-  if (config::HasErrors(pipeline)) {
+  if (config::HasErrors(pipeline) || !CheckMetricsAddresses(connectors)) {
     fmt::print(stderr, "tributary: configuration has errors; nothing started\n");
     return kExitUsage;
   }

@@ -332,6 +332,24 @@ std::vector<OptionDef> BuildTable() {
        .group = "Kafka client",
        .doc = "Admin client settings passed to librdkafka."},
 
+      // ---------------------------------------------------------------- metrics and health
+      {.name = "tributary.metrics.listen",
+       .default_value = "",
+       .group = "Metrics and health",
+       .doc = "(Tributary) `host:port` of the connector's HTTP endpoint: `GET /metrics` "
+              "(Prometheus text format) and `GET /health` (JSON, 200 while running); see "
+              "docs/metrics.md. Empty (the default): no endpoint. `:9404` means "
+              "`127.0.0.1:9404`; a non-loopback address is refused unless "
+              "`tributary.metrics.allow.remote=true`. Each connector of one `tributary run` "
+              "needs its own port."},
+      {.name = "tributary.metrics.allow.remote",
+       .type = T::kBool,
+       .default_value = "false",
+       .group = "Metrics and health",
+       .doc = "(Tributary) Allow `tributary.metrics.listen` to bind an address other than "
+              "the loopback interface (e.g. `0.0.0.0:9404` in a container). The endpoint has "
+              "no authentication: expose it to trusted networks only."},
+
       // ---------------------------------------------------------------- MySQL connection
       {.name = "database.hostname",
        .required = true,
@@ -686,7 +704,10 @@ std::vector<OptionDef> BuildTable() {
        .max = 64,
        .applies = kSource,
        .group = "MySQL source: snapshot",
-       .doc = "Snapshot worker connections reading tables in parallel."},
+       .doc = "Snapshot reader connections: with N > 1, N workers read and encode the next "
+              "chunks of a table, each in its own consistent view, while the connector emits "
+              "them in order (view and lock methods; the watermark method and tables without "
+              "a key use one reader). 1 = one reader."},
       {.name = "snapshot.fetch.size",
        .type = T::kInt,
        .default_value = "10000",

@@ -1,6 +1,7 @@
 #include "connectors/mysql_source.h"
 
 #include "connectors/mysql_source_impl.h"
+#include "connectors/source_metrics.h"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -563,6 +564,7 @@ Status MySqlSource::Impl::FlushOffsets(bool final) {
 
 Status MySqlSource::Impl::Tick(std::stop_token stop) {
   auto now = Clock::now();
+  if (metrics) PublishSourceMetrics(*this, *metrics);
   if (Status s = PollSignals(); !s.ok()) return s;
   SnapshotTick(now);
   if (!exactly_once) {
@@ -806,6 +808,7 @@ Status MySqlSource::Impl::HandleRows(const mysql::RowsEvent& rows, const mysql::
       return s;
     }
     ++rows_emitted;
+    ++stream_rows_emitted;
     cursor.OnRowDone(i, n);
   }
   MarkOffset();

@@ -32,6 +32,8 @@
 
 namespace tributary::connectors {
 
+class SourceMetrics;
+
 class MySqlSource {
  public:
   // Reads and checks the settings (no network yet). Errors: InvalidArgument naming the key.
@@ -43,6 +45,10 @@ class MySqlSource {
   // Runs until `stop` is requested (returns Ok after the final flush and offset store) or
   // a fatal error (returned; the stored offset stays at the last acknowledged event).
   Status Run(std::stop_token stop);
+
+  // Publishes figures into `metrics` at each tick of Run() (source_metrics.h); nullptr =
+  // none. Not owned; must outlive Run(). Call before Run().
+  void SetMetrics(SourceMetrics* metrics);
 
   struct Impl;
 

@@ -162,6 +162,8 @@ struct MySqlSource::Impl {
   Clock::time_point last_heartbeat = Clock::now();
   uint64_t rows_emitted = 0;
   uint64_t records_sent = 0;
+  uint64_t stream_rows_emitted = 0;  // of rows_emitted, the binlog's (the rest: snapshots)
+  SourceMetrics* metrics = nullptr;  // not owned (run_source.cc); published at each Tick
 
   // ------------------------------------------------------------------ snapshot
   // (source_snapshot.cc; docs/architecture.md "Snapshots")

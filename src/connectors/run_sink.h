@@ -8,15 +8,23 @@
 //
 // Installs its own SIGINT/SIGTERM handling for the duration of the call (signals are
 // blocked in every thread and taken by a watcher thread), so it must be called from the
-// main thread before other threads are started, once at a time.
+// main thread before other threads are started (the metrics endpoint's thread blocks every
+// signal, so it may exist), once at a time.
+//
+// `endpoint` (optional, not owned): the connector's state and metrics are published there
+// (sink_metrics.h) while it runs.
 #pragma once
 
 namespace tributary::config {
 class ConnectorConfig;
 }
+namespace tributary::server {
+class MetricsEndpoint;
+}
 
 namespace tributary::connectors {
 
-int RunS3SinkConnector(const config::ConnectorConfig& config);
+int RunS3SinkConnector(const config::ConnectorConfig& config,
+                       server::MetricsEndpoint* endpoint = nullptr);
 
 }  // namespace tributary::connectors

@@ -6,18 +6,30 @@
 
 #include <atomic>
 #include <ctime>
+#include <optional>
 #include <stop_token>
 #include <thread>
 
 #include "connectors/mysql_source.h"
+#include "connectors/source_metrics.h"
+#include "server/metrics_endpoint.h"
 
 namespace tributary::connectors {
 
-int RunMySqlSourceConnector(const config::ConnectorConfig& cfg) {
+int RunMySqlSourceConnector(const config::ConnectorConfig& cfg,
+                            server::MetricsEndpoint* endpoint) {
+  using server::ConnectorState;
   auto source = MySqlSource::Create(cfg);
   if (!source) {
     spdlog::error("connector {}: {}", cfg.name, source.error().message());
+    if (endpoint) endpoint->SetState(ConnectorState::kFailed);
     return source.error().code() == StatusCode::kInvalidArgument ? 2 : 1;
+  }
+  std::optional<SourceMetrics> metrics;
+  if (endpoint) {
+    metrics.emplace(*endpoint);
+    (*source)->SetMetrics(&*metrics);
+    endpoint->SetState(ConnectorState::kRunning);
   }
   sigset_t signals;
   sigemptyset(&signals);
@@ -36,6 +48,7 @@ int RunMySqlSourceConnector(const config::ConnectorConfig& cfg) {
       if (sig == SIGINT || sig == SIGTERM) {
         received.store(sig);
         spdlog::info("signal {} received: stopping (flushing Kafka, storing the offset)", sig);
+        if (endpoint) endpoint->SetState(ConnectorState::kStopping);
         stop.request_stop();
       }
     }
@@ -45,6 +58,8 @@ int RunMySqlSourceConnector(const config::ConnectorConfig& cfg) {
   done.store(true);
   watcher.join();
   source->reset();
+  if (metrics) metrics->OnStopped();
+  if (endpoint) endpoint->SetState(s.ok() ? ConnectorState::kStopped : ConnectorState::kFailed);
   pthread_sigmask(SIG_SETMASK, &previous, nullptr);
   if (!s.ok()) {
     spdlog::error("connector {} failed: {}", cfg.name, s.ToString());

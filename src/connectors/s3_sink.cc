@@ -12,6 +12,7 @@
 
 #include "config/connector_config.h"
 #include "connectors/sink_dead_letter.h"
+#include "connectors/sink_metrics.h"
 #include "connectors/sink_schema_topic.h"
 #include "connectors/topic_partition_writer.h"
 #include "format/record_value.h"
@@ -67,6 +68,7 @@ struct S3SinkTask::Impl final : kafka::RebalanceListener {
   std::unique_ptr<lake::ObjectStore> store;
   int upload_threads = 4;
   std::unique_ptr<UploadPool> uploads;  // made by Run(); destroyed before the store
+  SinkMetrics* metrics = nullptr;       // not owned (run_sink.cc)
   std::unique_ptr<lake::Partitioner> partitioner;
   kafka::ClientConfig consumer_client;
   std::unique_ptr<kafka::Consumer> consumer;
@@ -398,6 +400,7 @@ struct S3SinkTask::Impl final : kafka::RebalanceListener {
       // next interval.
       result = CommitDurable(poll->records.empty());
       if (!result.ok()) break;
+      if (metrics && metrics->Due()) metrics->Publish(Stats());
     }
     if (!result.ok() && stop.stop_requested() && result.retryable()) {
       spdlog::warn("sink '{}': stopped during: {}", options.name, result.message());
@@ -407,6 +410,7 @@ struct S3SinkTask::Impl final : kafka::RebalanceListener {
     uploads.reset();
     context.uploads = nullptr;
     SinkTaskStats st = Stats();
+    if (metrics) metrics->Publish(st);
     double busy = first_record && last_durable_commit > *first_record
                       ? std::chrono::duration<double>(last_durable_commit - *first_record).count()
                       : 0.0;
@@ -512,5 +516,7 @@ Result<std::unique_ptr<S3SinkTask>> S3SinkTask::Open(const config::ConnectorConf
 Status S3SinkTask::Run(std::stop_token stop) { return impl_->Run(std::move(stop)); }
 
 SinkTaskStats S3SinkTask::stats() const { return impl_->Stats(); }
+
+void S3SinkTask::SetMetrics(SinkMetrics* metrics) { impl_->metrics = metrics; }
 
 }  // namespace tributary::connectors

@@ -44,6 +44,8 @@ class ConnectorConfig;
 
 namespace tributary::connectors {
 
+class SinkMetrics;
+
 struct SinkTaskStats {
   uint64_t records = 0;        // consumed
   uint64_t written = 0;        // written into objects
@@ -76,6 +78,9 @@ class S3SinkTask {
   Status Run(std::stop_token stop);
 
   SinkTaskStats stats() const;
+  // Publishes stats() into `metrics` from Run()'s poll loop (sink_metrics.h); nullptr =
+  // none. Not owned; must outlive Run(). Call before Run().
+  void SetMetrics(SinkMetrics* metrics);
 
   struct Impl;
 

@@ -68,6 +68,16 @@ void Progress::BeginTable(const event::TableId& id, uint64_t estimated_rows, siz
   table_start_ = now;
   if (last_log_ == Clock::time_point{}) last_log_ = now;
   TakeSample(now);
+  {
+    std::lock_guard lock(figures_mu_);
+    auto it = std::find_if(tables_.begin(), tables_.end(),
+                           [&](const TableFigures& t) { return t.table == table_; });
+    if (it == tables_.end()) it = tables_.insert(tables_.end(), TableFigures{table_});
+    it->rows_done = 0;
+    it->rows_estimated = estimated_rows;
+    it->done = false;
+    current_ = static_cast<size_t>(it - tables_.begin());
+  }
   Publish(now);
 }
 
@@ -91,6 +101,10 @@ void Progress::EndTable(Clock::time_point now) {
   line += fmt::format("; tables {}/{}", tables_done_, table_count_);
   in_table_ = false;
   Publish(now);
+  {
+    std::lock_guard lock(figures_mu_);
+    if (current_ < tables_.size()) tables_[current_].done = true;
+  }
   ClearBar();
   spdlog::info("{}", line);
 }
@@ -164,6 +178,12 @@ void Progress::Publish(Clock::time_point now) {
   f.table_count = table_count_;
   std::lock_guard lock(figures_mu_);
   figures_ = f;
+  if (current_ < tables_.size()) tables_[current_].rows_done = rows_done_;
+}
+
+std::vector<Progress::TableFigures> Progress::tables() const {
+  std::lock_guard lock(figures_mu_);
+  return tables_;
 }
 
 Progress::Figures Progress::figures() const {

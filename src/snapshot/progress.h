@@ -10,8 +10,9 @@
 // EndTable logs "snapshot db.t: done, 5.0M rows in 16s (312k rows/s); tables 2/7".
 //
 // The clock is the caller's: every time-dependent call takes `now`, so tests drive time.
-// Threading: one thread (the engine's) calls everything except figures(), which any
-// thread may call (the figures are published under a small lock).
+// Threading: one thread (the engine's) calls everything except figures() and tables(),
+// which any thread may call (the figures are published under a small lock at each Tick,
+// BeginTable and EndTable; the metrics endpoint reads them).
 #pragma once
 
 #include <chrono>
@@ -21,6 +22,7 @@
 #include <deque>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "event/table_schema.h"
 
@@ -70,6 +72,16 @@ class Progress {
   };
   Figures figures() const;
 
+  // Every table begun so far (a table snapshotted again, by an incremental snapshot,
+  // starts over in its entry), in the order they began.
+  struct TableFigures {
+    std::string table;  // "db.t"
+    uint64_t rows_done = 0;
+    uint64_t rows_estimated = 0;
+    bool done = false;
+  };
+  std::vector<TableFigures> tables() const;
+
   // The log line for the current state at `now`: exactly the text Tick logs.
   std::string Line(Clock::time_point now);
 
@@ -106,6 +118,8 @@ class Progress {
 
   mutable std::mutex figures_mu_;
   Figures figures_;
+  std::vector<TableFigures> tables_;  // under figures_mu_
+  size_t current_ = 0;                // tables_ index of table_ (valid once in a table)
 };
 
 }  // namespace tributary::snapshot

@@ -185,3 +185,48 @@ TEST(ProgressTest, BarOnlyOnATerminal) {
 
 }  // namespace
 }  // namespace tributary::snapshot
+
+namespace tributary::snapshot {
+namespace {
+
+// The per-table figures the metrics endpoint publishes (tributary_snapshot_rows_scanned).
+TEST(ProgressTest, TablesArePublishedPerTable) {
+  using std::chrono::seconds;
+  Progress p(seconds(0), false);
+  auto t0 = Progress::Clock::now();
+  EXPECT_TRUE(p.tables().empty());
+  p.BeginTable({"shop", "orders"}, 1000, 0, 2, t0);
+  p.AddRows(600, 6000);
+  p.Tick(t0 + seconds(1));
+  auto tables = p.tables();
+  ASSERT_EQ(tables.size(), 1u);
+  EXPECT_EQ(tables[0].table, "shop.orders");
+  EXPECT_EQ(tables[0].rows_done, 600u);
+  EXPECT_EQ(tables[0].rows_estimated, 1000u);
+  EXPECT_FALSE(tables[0].done);
+  p.AddRows(50, 500);
+  p.EndTable(t0 + seconds(2));
+  p.BeginTable({"shop", "items"}, 10, 1, 2, t0 + seconds(2));
+  p.AddRows(12, 120);
+  p.EndTable(t0 + seconds(3));
+  tables = p.tables();
+  ASSERT_EQ(tables.size(), 2u);
+  EXPECT_EQ(tables[0].rows_done, 650u);
+  EXPECT_TRUE(tables[0].done);
+  EXPECT_EQ(tables[1].table, "shop.items");
+  EXPECT_EQ(tables[1].rows_done, 12u);
+  EXPECT_TRUE(tables[1].done);
+  // Snapshotted again (incremental): the entry starts over.
+  p.BeginTable({"shop", "orders"}, 700, 0, 1, t0 + seconds(4));
+  p.AddRows(3, 30);
+  p.Tick(t0 + seconds(5));
+  tables = p.tables();
+  ASSERT_EQ(tables.size(), 2u);
+  EXPECT_EQ(tables[0].rows_done, 3u);
+  EXPECT_EQ(tables[0].rows_estimated, 700u);
+  EXPECT_FALSE(tables[0].done);
+  EXPECT_EQ(p.figures().total_rows, 665u);
+}
+
+}  // namespace
+}  // namespace tributary::snapshot

@@ -1,0 +1,38 @@
+// ParseHttpRequestHead: the request line and headers of an HTTP/1.x request, as the
+// metrics endpoint needs them (no body, no keep-alive: one request per connection).
+//
+// Input: the bytes received so far. The result says whether the head is complete
+// (a blank line: CRLF CRLF, or LF LF from lenient clients), the request if so, or the
+// HTTP status to answer with when the bytes cannot be a request (400 malformed, 431 head
+// larger than `max_head_bytes`, 505 not HTTP/1.x). Never reads past `bytes`; any input is
+// safe. Pure functions, no state.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace tributary::server {
+
+struct HttpRequest {
+  std::string method;     // as sent ("GET")
+  std::string target;     // as sent ("/metrics?x=1")
+  std::string path;       // target without the query string ("/metrics")
+  int minor_version = 1;  // HTTP/1.<minor>
+};
+
+struct HttpParse {
+  enum class State { kIncomplete, kComplete, kError };
+  State state = State::kIncomplete;
+  HttpRequest request;    // kComplete
+  int error_status = 0;   // kError: 400, 431 or 505
+  std::string error;      // kError: why, for the response body
+  size_t head_bytes = 0;  // kComplete: bytes of the head incl. the blank line
+};
+
+inline constexpr size_t kDefaultMaxHeadBytes = 8192;
+
+HttpParse ParseHttpRequestHead(std::string_view bytes,
+                               size_t max_head_bytes = kDefaultMaxHeadBytes);
+
+}  // namespace tributary::server
