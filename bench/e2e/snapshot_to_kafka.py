@@ -89,8 +89,8 @@ def topic_records(topic):
         c.close()
 
 
-def tributary_snapshot(binary, db, rows, work):
-    prefix = f"{db}_trib"
+def tributary_snapshot(binary, db, rows, work, threads=None, run=0):
+    prefix = f"{db}_trib" + (f"_t{threads}_{run}" if threads else "")
     cfg = {"name": prefix, "config": {
         "connector.class": "io.debezium.connector.mysql.MySqlConnector",
         "database.hostname": HOST, "database.port": str(PORT),
@@ -103,6 +103,8 @@ def tributary_snapshot(binary, db, rows, work):
         "offset.storage.file.filename": str(work / f"{prefix}.offsets"),
         "key.converter.schemas.enable": "false", "value.converter.schemas.enable": "false",
     }}
+    if threads:
+        cfg["config"]["snapshot.max.threads"] = str(threads)
     path = work / f"{prefix}.json"
     path.write_text(json.dumps(cfg))
     err_path = work / f"{prefix}.err"
@@ -148,6 +150,11 @@ def main():
                                                      str(ROOT / "build" / "rel" / "src" / "cli" / "tributary")))
     ap.add_argument("--debezium", action="store_true", help="also run real Debezium")
     ap.add_argument("--keep", action="store_true", help="keep the database and topics")
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="run the --threads list this many times (interleaved), report the best")
+    ap.add_argument("--threads", default="",
+                    help="comma-separated snapshot.max.threads values, one tributary run each "
+                         "(default: one run with the default settings)")
     args = ap.parse_args()
     if not os.access(args.bin, os.X_OK):
         sys.exit(f"tributary not built: {args.bin}")
@@ -159,21 +166,35 @@ def main():
               f"built in {seconds:.1f} s")
         raw = [raw_read(db) for _ in range(2)]
         raw_s, raw_cpu = min(raw)
-        trib_s, trib_cpu, trib_rss, trib_records, log = tributary_snapshot(args.bin, db, args.rows, work)
+        thread_counts = ([int(t) for t in args.threads.split(",") if t.strip()] or [None]) * args.repeat
+        runs = []
+        for i, threads in enumerate(thread_counts):
+            runs.append((threads,) + tributary_snapshot(args.bin, db, args.rows, work, threads, i))
         raw_after_s, _ = raw_read(db)
         print(f"{'run':<34}{'rows':>10}{'seconds':>9}{'rows/s':>11}{'CPU s':>8}{'peak RSS MB':>13}")
         print(f"{'raw mariadb --quick SELECT *':<34}{args.rows:>10}{raw_s:>9.2f}"
               f"{args.rows / raw_s:>11.0f}{raw_cpu:>8.2f}{'':>13}")
-        print(f"{'tributary initial_only':<34}{trib_records:>10}{trib_s:>9.2f}"
-              f"{args.rows / trib_s:>11.0f}{trib_cpu:>8.2f}{trib_rss:>13.1f}")
+        for threads, trib_s, trib_cpu, trib_rss, trib_records, log in runs:
+            name = "tributary initial_only" + (f" threads={threads}" if threads else "")
+            print(f"{name:<34}{trib_records:>10}{trib_s:>9.2f}"
+                  f"{args.rows / trib_s:>11.0f}{trib_cpu:>8.2f}{trib_rss:>13.1f}")
         print(f"{'raw again (after tributary)':<34}{args.rows:>10}{raw_after_s:>9.2f}"
               f"{args.rows / raw_after_s:>11.0f}")
-        ratio = raw_s / trib_s
-        print(f"tributary / raw: {ratio:.0%} (goal >= 70%); peak RSS {trib_rss:.0f} MB "
-              f"(goal <= 128 MB)")
-        m = re.search(r"snapshot complete: .*", log)
-        if m:
-            print(f"tributary log: {m.group(0)}")
+        for threads, trib_s, trib_cpu, trib_rss, trib_records, log in runs:
+            name = f"threads={threads}" if threads else "default settings"
+            print(f"tributary ({name}) / raw: {raw_s / trib_s:.0%} (goal >= 70%); peak RSS "
+                  f"{trib_rss:.0f} MB (goal <= 128 MB)")
+            m = re.search(r"snapshot complete: .*", log)
+            if m:
+                print(f"  log: {m.group(0)}")
+        if args.repeat > 1:
+            print(f"best of {args.repeat} (interleaved runs):")
+            for threads in dict.fromkeys(t for t, *_ in runs):
+                best = min((r for r in runs if r[0] == threads), key=lambda r: r[1])
+                name = f"threads={threads}" if threads else "default settings"
+                print(f"  {name:<18}{args.rows / best[1]:>10.0f} rows/s  {raw_s / best[1]:>4.0%} of raw"
+                      f"  CPU {best[2]:.2f} s  peak RSS {best[3]:.0f} MB")
+        trib_s = runs[0][1]
         if args.debezium:
             timing, wall = debezium_snapshot(db, work)
             dbz_rate = timing["records_per_s"]

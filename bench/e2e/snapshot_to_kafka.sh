@@ -2,7 +2,7 @@
 # Snapshot throughput: one big table read by `tributary run` (snapshot.mode=initial_only,
 # schemas off) into Kafka, against the raw read rate of the server in the same run.
 #
-#   bench/e2e/snapshot_to_kafka.sh [--rows N] [--bin PATH] [--debezium] [--keep]
+#   bench/e2e/snapshot_to_kafka.sh [--rows N] [--bin PATH] [--threads 1,2,4 [--repeat N]] [--debezium] [--keep]
 #
 # Builds a table of N rows (default 5 000 000) and 11 mixed columns in its own database
 # (MariaDB's SEQUENCE engine, INSERT ... SELECT with sql_log_bin=0 so the shared binlog does
@@ -10,7 +10,9 @@
 #   raw        `mariadb --quick -e 'SELECT * FROM t' > /dev/null`: rows/s (run twice, best)
 #   tributary  snapshot.mode=initial_only with the default snapshot settings, from process
 #              start to its exit (it exits once every record is acknowledged): rows/s,
-#              CPU seconds, peak RSS (wait4 rusage); the topic's record count is checked
+#              CPU seconds, peak RSS (wait4 rusage); the topic's record count is checked;
+#              --threads 1,2,4: one run per snapshot.max.threads value instead;
+#              --repeat N: the list N times, interleaved, and the best run of each value
 #   debezium   (--debezium) the real Debezium connector on the same table
 #              (tests/compat/run_debezium.sh, snapshot.mode=initial_only, records to /dev/null):
 #              rows/s from the engine's start of polling to its last record, and wall time

@@ -1,12 +1,15 @@
 // MySqlSource::Impl: the source connector's state, shared by its files
 // (mysql_source.cc: start, streaming, Kafka; source_snapshot.cc: snapshots).
 // Internal header: include only from src/connectors/*.cc of the MySQL source.
-// Threading: one thread (the connector's Run()).
+// Threading: one thread (the connector's Run()); during a snapshot with
+// snapshot.max.threads > 1 the reader threads of `snap_pool` also run, touching only what
+// the "Parallel readers" members below say.
 #pragma once
 
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -43,6 +46,7 @@
 #include "snapshot/snapshot_state.h"
 
 namespace tributary::snapshot {
+class ChunkReaderPool;
 class Progress;
 class RateLimiter;
 class KafkaSignalChannel;
@@ -210,6 +214,22 @@ struct MySqlSource::Impl {
   };
   std::optional<PendingChunk> pending_chunk;
   uint64_t chunk_counter = 0;
+  // Parallel readers (snapshot.max.threads > 1, view and lock methods, keyed tables):
+  // worker connections read and encode the next chunks ahead, each in its own view,
+  // views opened in chunk order; this thread emits them strictly in chunk order
+  // (source_snapshot.cc, "Read-ahead"). Workers touch only their ReadAheadChunk, the
+  // (immutable) encoder options and `limiter` under `limiter_mu`.
+  int snapshot_threads = 1;
+  struct ReadAheadChunk;  // source_snapshot.cc
+  std::unique_ptr<snapshot::ChunkReaderPool> snap_pool;
+  std::deque<std::shared_ptr<ReadAheadChunk>> read_ahead;  // submitted, in chunk order
+  std::vector<dbz::RecordBuffer> spare_chunk_buffers;      // their capacity, reused
+  std::mutex limiter_mu;
+  int sequential_chunks = 0;  // after a reader's failure: chunks read the one-thread way
+  int read_ahead_failures = 0;  // reader failures since the last chunk they delivered
+  int view_retakes = 0;       // read-ahead views found behind the stream, in a row
+  uint64_t previous_chunk_sequence = 0;  // producer sequence of the previous chunk's last record
+  std::map<event::TableId, std::shared_ptr<const dbz::TableEncoding>> read_ahead_encodings;
 
   Status ConfigureSnapshot();
   // The captured tables `patterns` (anchored regexes of db.table; empty = all) select, in
@@ -267,10 +287,29 @@ struct MySqlSource::Impl {
     bool stopped = false;  // the stop token ended the read: the chunk does not count
   };
   Result<std::optional<ChunkPlan>> PlanChunk();
+  // The chunk of `id` after key `after` (nullopt: from the start); `table_start`: the
+  // table's first chunk (reads its size, starts its progress).
+  Result<std::optional<ChunkPlan>> PlanChunkAt(const event::TableId& id,
+                                               const std::optional<std::string>& after,
+                                               bool table_start);
+  // Read-ahead: whether the front table's next chunk goes through the workers; queueing
+  // chunks until snapshot_threads are in flight; emitting the oldest one; dropping them.
+  bool ReadAheadApplies() const;
+  // Encoded bytes per read-ahead chunk: the chunks in flight hold about 2 x chunk_bytes
+  // together (chunk_bytes each with 2 threads, half that with 4, ...).
+  uint64_t ReadAheadChunkBytes() const {
+    return std::max<uint64_t>(1u << 20, chunk_bytes * 2 / std::max(2, snapshot_threads));
+  }
+  Status FillReadAhead();
+  Status ReadAheadChunkStep(BinlogStream& stream, ResumeSkipper& skipper, std::stop_token stop);
+  void DropReadAhead();
   Status ReadChunk(const ChunkPlan& plan, const BinlogPosition& at, ChunkRead* out,
                    const std::function<Status(const dbz::RecordBuffer&)>& deliver,
                    std::stop_token stop);
-  Status ChunkDone(const ChunkRead& read);
+  // `window` (read-ahead): instead of waiting for every record (one thread), wait only
+  // for the previous chunk's (or until *window is triggered), so at most two chunks are
+  // unacknowledged in Kafka's hands.
+  Status ChunkDone(const ChunkRead& read, const std::stop_token* window = nullptr);
   void PublishSnapshotState();
   Status EndSnapshot();
   // Signals: the signal table's rows (streaming) and the Kafka channel (Tick).

@@ -18,9 +18,12 @@
 
 #include <algorithm>
 #include <functional>
+#include <limits>
 #include <regex>
+#include <thread>
 
 #include "connectors/mysql_source_impl.h"
+#include "snapshot/chunk_reader_pool.h"
 #include "snapshot/chunk_sql.h"
 #include "snapshot/kafka_signal_channel.h"
 #include "snapshot/progress.h"
@@ -65,10 +68,104 @@ Result<std::vector<std::regex>> CompilePatterns(const std::vector<std::string>& 
   return out;
 }
 
+// A connection for snapshot reads: TIMESTAMP values as UTC (what the binlog carries),
+// REPEATABLE READ views, long reads while Kafka is slow.
+Result<std::unique_ptr<mysql::SqlConnection>> ConnectSnapshotSession(
+    const mysql::BinlogClientOptions& options) {
+  auto conn = mysql::SqlConnection::Connect(options);
+  if (!conn) {
+    return Error(conn.error().WithContext(fmt::format("snapshot: connecting to {}:{} as {}",
+                                                      options.host, options.port, options.user)));
+  }
+  for (const char* stmt :
+       {"SET SESSION time_zone = '+00:00'",
+        "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ",
+        "SET SESSION net_write_timeout = 3600", "SET SESSION net_read_timeout = 3600"}) {
+    if (Status s = (*conn)->Execute(stmt); !s.ok()) return Error(s.WithContext("snapshot session"));
+  }
+  return conn;
+}
+
+// The server's current binlog position (SHOW MASTER STATUS; SHOW BINARY LOG STATUS on
+// MySQL 8.4+), with MySQL's Executed_Gtid_Set in `gtids`.
+Result<BinlogPosition> ServerPosition(mysql::SqlConnection& conn) {
+  auto rows = conn.Query("SHOW MASTER STATUS");
+  if (!rows) rows = conn.Query("SHOW BINARY LOG STATUS");
+  if (!rows) return Error(rows.error().WithContext("reading the binlog position"));
+  if (rows->empty() || rows->front().size() < 2 || !rows->front()[0] || !rows->front()[1]) {
+    return Error(Status::FailedPrecondition(
+        "SHOW MASTER STATUS returned nothing: binary logging is off on the server (set "
+        "log_bin, binlog_format=ROW, and restart it)"));
+  }
+  const auto& row = rows->front();
+  BinlogPosition at{*row[0], std::strtoull(row[1]->c_str(), nullptr, 10), "", 0, false};
+  if (row.size() >= 5 && row[4]) at.gtids = *row[4];
+  return at;
+}
+
+// Opens a consistent view on `conn` and returns the binlog position it corresponds to:
+// MariaDB reports it (Binlog_snapshot_file/position, no lock); elsewhere (`lock`) the
+// view is opened under FLUSH TABLES WITH READ LOCK held for the two statements only.
+Result<BinlogPosition> OpenConsistentView(mysql::SqlConnection& conn, bool lock) {
+  if (!lock) {
+    if (Status s = conn.Execute("START TRANSACTION WITH CONSISTENT SNAPSHOT"); !s.ok()) {
+      return Error(s.WithContext("snapshot"));
+    }
+    auto rows = conn.Query("SHOW STATUS LIKE 'binlog_snapshot_%'");
+    if (!rows) return Error(rows.error().WithContext("snapshot: reading the view's binlog position"));
+    BinlogPosition at;
+    for (const auto& r : *rows) {
+      if (r.size() < 2 || !r[0] || !r[1]) continue;
+      std::string name = *r[0];
+      std::transform(name.begin(), name.end(), name.begin(), ::tolower);
+      if (name == "binlog_snapshot_file") at.file = *r[1];
+      if (name == "binlog_snapshot_position") at.pos = std::strtoull(r[1]->c_str(), nullptr, 10);
+    }
+    if (at.file.empty()) {
+      return Error(Status::FailedPrecondition(
+          "snapshot: the server reports no Binlog_snapshot_file: binary logging is off"));
+    }
+    return at;
+  }
+  if (Status s = conn.Execute("FLUSH TABLES WITH READ LOCK"); !s.ok()) {
+    return Error(s.WithContext("snapshot: FLUSH TABLES WITH READ LOCK (grant RELOAD, or use "
+                               "snapshot.mode=no_data)"));
+  }
+  Status s = conn.Execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
+  BinlogPosition at;
+  if (s.ok()) {
+    auto pos = ServerPosition(conn);
+    if (pos) {
+      at = *pos;
+    } else {
+      s = pos.error();
+    }
+  }
+  Status unlock = conn.Execute("UNLOCK TABLES");
+  if (!s.ok()) return Error(s.WithContext("snapshot"));
+  if (!unlock.ok()) return Error(unlock.WithContext("snapshot: UNLOCK TABLES"));
+  return at;
+}
+
+// The `source.snapshot` marker of a row, with Debezium's precedence.
+std::string_view SnapshotMarker(bool incremental, bool first_table, bool last_table,
+                                bool first_in_table, bool last_in_table) {
+  if (incremental) return "incremental";
+  if (last_in_table && last_table) return "last";
+  if (first_in_table && first_table) return "first";
+  if (last_in_table) return "last_in_data_collection";
+  if (first_in_table) return "first_in_data_collection";
+  return "true";
+}
+
 }  // namespace
 
 MySqlSource::Impl::Impl() = default;
-MySqlSource::Impl::~Impl() = default;
+MySqlSource::Impl::~Impl() {
+  // The reader threads first: they use the encoder options and the limiter.
+  read_ahead.clear();
+  snap_pool.reset();
+}
 
 void MySqlSource::Impl::SnapshotTick(Clock::time_point now) {
   if (snap) progress->Tick(now);
@@ -81,6 +178,7 @@ Status MySqlSource::Impl::ConfigureSnapshot() {
   snapshot_method = cfg.GetString("tributary.snapshot.method");
   if (snapshot_method.empty()) snapshot_method = "auto";
   read_only = cfg.GetBool("read.only");
+  snapshot_threads = static_cast<int>(std::clamp<int64_t>(cfg.GetLong("snapshot.max.threads"), 1, 64));
   if (int64_t n = cfg.GetLong("incremental.snapshot.chunk.size"); n > 0) {
     incremental_chunk_rows = static_cast<uint64_t>(n);
   }
@@ -188,6 +286,12 @@ Status MySqlSource::Impl::EndSnapshot() {
                snapshot::SnapshotKindName(snap->kind), snap->rows_total, snap->tables_total, secs);
   const bool initial = snap->kind == snapshot::SnapshotKind::kInitial;
   snap.reset();
+  // The reader threads and their connections end with the snapshot.
+  DropReadAhead();
+  snap_pool.reset();
+  spare_chunk_buffers.clear();
+  sequential_chunks = 0;
+  read_ahead_failures = 0;
   if (!queued_snaps.empty()) {
     snapshot::SnapshotState next = std::move(queued_snaps.front());
     queued_snaps.erase(queued_snaps.begin());
@@ -205,6 +309,7 @@ Status MySqlSource::Impl::EndSnapshot() {
 }
 
 Status MySqlSource::Impl::RestoreSnapshotState(const SourceOffset& offset) {
+  DropReadAhead();  // chunks planned from the state being replaced
   if (offset.snapshot.empty()) {
     snap.reset();
     return Status::Ok();
@@ -233,68 +338,15 @@ bool MySqlSource::Impl::BinlogFileExists(const std::string& name) {
 
 Status MySqlSource::Impl::OpenSnapshotConnection() {
   if (snap_sql) return Status::Ok();
-  auto conn = mysql::SqlConnection::Connect(binlog);
-  if (!conn) {
-    return conn.error().WithContext(
-        fmt::format("snapshot: connecting to {}:{} as {}", binlog.host, binlog.port, binlog.user));
-  }
-  // TIMESTAMP values as UTC (what the binlog carries); long reads while Kafka is slow.
-  for (const char* stmt :
-       {"SET SESSION time_zone = '+00:00'",
-        "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ",
-        "SET SESSION net_write_timeout = 3600", "SET SESSION net_read_timeout = 3600"}) {
-    if (Status s = (*conn)->Execute(stmt); !s.ok()) return s.WithContext("snapshot session");
-  }
+  auto conn = ConnectSnapshotSession(binlog);
+  if (!conn) return conn.error();
   snap_sql = std::move(*conn);
   return Status::Ok();
 }
 
 // Opens the chunk's consistent view and returns the binlog position it corresponds to.
 Result<BinlogPosition> MySqlSource::Impl::BeginChunkView(bool lock) {
-  auto read_status = [&]() -> Result<BinlogPosition> {
-    auto rows = snap_sql->Query("SHOW STATUS LIKE 'binlog_snapshot_%'");
-    if (!rows) return Error(rows.error().WithContext("snapshot: reading the view's binlog position"));
-    BinlogPosition at;
-    for (const auto& r : *rows) {
-      if (r.size() < 2 || !r[0] || !r[1]) continue;
-      std::string name = *r[0];
-      std::transform(name.begin(), name.end(), name.begin(), ::tolower);
-      if (name == "binlog_snapshot_file") at.file = *r[1];
-      if (name == "binlog_snapshot_position") at.pos = std::strtoull(r[1]->c_str(), nullptr, 10);
-    }
-    return at;
-  };
-  if (!lock) {
-    if (Status s = snap_sql->Execute("START TRANSACTION WITH CONSISTENT SNAPSHOT"); !s.ok()) {
-      return Error(s.WithContext("snapshot"));
-    }
-    auto at = read_status();
-    if (!at) return at;
-    if (at->file.empty()) {
-      return Error(Status::FailedPrecondition(
-          "snapshot: the server reports no Binlog_snapshot_file: binary logging is off"));
-    }
-    return at;
-  }
-  // Elsewhere the position of a view is only known while commits are held.
-  if (Status s = snap_sql->Execute("FLUSH TABLES WITH READ LOCK"); !s.ok()) {
-    return Error(s.WithContext("snapshot: FLUSH TABLES WITH READ LOCK (grant RELOAD, or use "
-                               "snapshot.mode=no_data)"));
-  }
-  Status s = snap_sql->Execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
-  BinlogPosition at;
-  if (s.ok()) {
-    auto pos = ReadServerPosition(*snap_sql);
-    if (pos) {
-      at = *pos;
-    } else {
-      s = pos.error();
-    }
-  }
-  Status unlock = snap_sql->Execute("UNLOCK TABLES");
-  if (!s.ok()) return Error(s.WithContext("snapshot"));
-  if (!unlock.ok()) return Error(unlock.WithContext("snapshot: UNLOCK TABLES"));
-  return at;
+  return OpenConsistentView(*snap_sql, lock);
 }
 
 Status MySqlSource::Impl::HandleItems(std::span<const BinlogStreamItem> batch,
@@ -339,13 +391,21 @@ struct MySqlSource::Impl::ChunkPlan {
   std::vector<std::string> key_columns;
   std::string select;
   uint64_t limit = 0;  // rows to send (0: all; the query reads one more)
+  snapshot::ChunkSpec spec;  // what `select` was built from (spec.table: schema.get())
 };
 
 // Plans the front table's next chunk with the schema the tracker holds now. nullopt: the
 // table has no schema any more (dropped): skipped.
 Result<std::optional<MySqlSource::Impl::ChunkPlan>> MySqlSource::Impl::PlanChunk() {
+  return PlanChunkAt(snap->tables.front(), snap->after_key,
+                     snap->rows_in_table == 0 && !snap->after_key);
+}
+
+// REQUIRES: `id` is the front table.
+Result<std::optional<MySqlSource::Impl::ChunkPlan>> MySqlSource::Impl::PlanChunkAt(
+    const event::TableId& id, const std::optional<std::string>& after, bool table_start) {
   ChunkPlan plan;
-  plan.id = snap->tables.front();
+  plan.id = id;
   plan.schema = tracker->Table(plan.id);
   if (!plan.schema) {
     spdlog::warn("snapshot: {} has no known schema (dropped?); skipped", TableName(plan.id));
@@ -363,7 +423,7 @@ Result<std::optional<MySqlSource::Impl::ChunkPlan>> MySqlSource::Impl::PlanChunk
   snapshot::ChunkSpec spec;
   spec.table = plan.schema.get();
   spec.key_columns = plan.schema->IdentityKey();
-  spec.after_key = snap->after_key;
+  spec.after_key = after;
   if (auto c = snap->conditions.find(plan.id); c != snap->conditions.end()) {
     spec.additional_condition = c->second;
   }
@@ -371,11 +431,15 @@ Result<std::optional<MySqlSource::Impl::ChunkPlan>> MySqlSource::Impl::PlanChunk
     spec.select_override = o->second;
   }
   const bool keyed = !spec.key_columns.empty();
-  if (snap->rows_in_table == 0 && !snap->after_key) {
+  if (table_start) {
     auto stats = snapshot::ReadTableStats(*snap_sql, plan.id);
     uint64_t estimate = stats ? stats->rows : 0;
     uint64_t width = stats && stats->avg_row_bytes > 0 ? stats->avg_row_bytes : 256;
-    chunk_rows_of[plan.id] = std::clamp<uint64_t>(chunk_bytes / width, 1024, 262144);
+    // Read-ahead chunks are held encoded (JSON: about three times the stored row) until
+    // their turn; the estimate is corrected from each chunk's encoded size.
+    if (snapshot_threads > 1) width *= 3;
+    chunk_rows_of[plan.id] = std::clamp<uint64_t>(
+        (snapshot_threads > 1 ? ReadAheadChunkBytes() : chunk_bytes) / width, 1024, 262144);
     progress->BeginTable(plan.id, estimate, snap->tables_total - snap->tables.size(),
                          snap->tables_total);
     if (!keyed) {
@@ -396,7 +460,8 @@ Result<std::optional<MySqlSource::Impl::ChunkPlan>> MySqlSource::Impl::PlanChunk
   auto select = snapshot::BuildChunkSelect(spec);
   if (!select) return Error(select.error().WithContext("snapshot of " + TableName(plan.id)));
   plan.select = std::move(*select);
-  plan.key_columns = std::move(spec.key_columns);
+  plan.key_columns = spec.key_columns;
+  plan.spec = std::move(spec);
   return std::optional<ChunkPlan>(std::move(plan));
 }
 
@@ -418,12 +483,8 @@ Status MySqlSource::Impl::ReadChunk(const ChunkPlan& plan, const BinlogPosition&
   ce.source.db = plan.id.database;
   ce.source.table = plan.id.table;
   auto marker = [&](bool first_in_table, bool last_in_table) -> std::string_view {
-    if (incremental) return "incremental";
-    if (last_in_table && snap->last_table()) return "last";
-    if (first_in_table && snap->first_table()) return "first";
-    if (last_in_table) return "last_in_data_collection";
-    if (first_in_table) return "first_in_data_collection";
-    return "true";
+    return SnapshotMarker(incremental, snap->first_table(), snap->last_table(), first_in_table,
+                          last_in_table);
   };
   uint64_t encoded = 0;
   auto encode = [&](const std::vector<event::Value>& row, bool first, bool last) -> Status {
@@ -489,7 +550,7 @@ Status MySqlSource::Impl::ReadChunk(const ChunkPlan& plan, const BinlogPosition&
 }
 
 // The chunk's rows are in Kafka's hands: the snapshot state moves past them.
-Status MySqlSource::Impl::ChunkDone(const ChunkRead& read) {
+Status MySqlSource::Impl::ChunkDone(const ChunkRead& read, const std::stop_token* window) {
   rows_emitted += read.rows;
   snap->rows_total += read.rows;
   if (read.more) {
@@ -502,6 +563,18 @@ Status MySqlSource::Impl::ChunkDone(const ChunkRead& read) {
   PublishSnapshotState();
   MarkOffset();
   if (snap->done()) return EndSnapshot();
+  if (window != nullptr && !exactly_once) {
+    // Read-ahead: the chunk just sent is acknowledged while the next one is sent; this
+    // thread waits only for the previous chunk's records, then stores the newest offset
+    // whose records are all acknowledged. A crash repeats at most two chunks.
+    const auto deadline = Clock::now() + source_detail::kKafkaTimeout;
+    while (producer->AckedThrough() < previous_chunk_sequence && !producer->FirstFailure() &&
+           Clock::now() < deadline && !window->stop_requested()) {
+      std::this_thread::sleep_for(std::chrono::microseconds(200));
+    }
+    previous_chunk_sequence = producer->LastSequence();
+    return FlushOffsets(false);
+  }
   // Each chunk is made durable before the next one is read (the producer flushed and the
   // offset stored, or the Kafka transaction committed): a crash repeats at most the chunk
   // in flight. One round trip per chunk (≈ 8 MiB of rows in an initial snapshot).
@@ -511,6 +584,9 @@ Status MySqlSource::Impl::ChunkDone(const ChunkRead& read) {
 Status MySqlSource::Impl::SnapshotChunk(BinlogStream& stream, ResumeSkipper& skipper,
                                         std::stop_token stop) {
   if (snap->done()) return EndSnapshot();
+  if (ReadAheadApplies()) return ReadAheadChunkStep(stream, skipper, stop);
+  DropReadAhead();
+  if (sequential_chunks > 0) --sequential_chunks;
   if (Status s = OpenSnapshotConnection(); !s.ok()) return s;
   // The method: MariaDB reports a consistent view's binlog position; elsewhere the view
   // is opened under a brief global read lock, or (no lock allowed) watermarks are used.
@@ -579,23 +655,430 @@ Status MySqlSource::Impl::SnapshotChunk(BinlogStream& stream, ResumeSkipper& ski
   return ChunkDone(read);
 }
 
+// ------------------------------------------------------------------ read-ahead
+//
+// With snapshot.max.threads = N > 1 (view and lock methods, tables with a key), chunks
+// are read by N worker connections (snapshot::ChunkReaderPool) ahead of this thread:
+// - A worker's chunk is a closed key range (lo, hi]. lo is where the chunk before ends;
+//   hi is the key of the chunk's n-th row, found by an index seek inside the worker's own
+//   view (`SELECT key ... WHERE key > lo ORDER BY key LIMIT 2 OFFSET n-1`), so no scan of
+//   the table and no round trip on this thread. When no row follows the n-th, the chunk
+//   is the table's tail, read as with one reader (LIMIT n+1: an extra row says the table
+//   goes on, else its last row carries the closing marker); chunks queued behind a tail
+//   find nothing to read (past_end) and are dropped.
+// - Views in chunk order: the pool runs OpenView (view + seek) of chunk i only after
+//   chunk i-1's returned, so S_1 <= S_2 <= ... (the lock method: each worker takes its
+//   brief FTWRL in turn); rows are read and encoded in parallel, each chunk into its own
+//   buffer. At most N chunks are in flight, each about ReadAheadChunkBytes() encoded
+//   (chunk rows follow the encoded size of the chunks before).
+// - Emission strictly in chunk order, here: wait for the oldest chunk's view; check that
+//   the stream has not passed its position S (it can have: a paused incremental snapshot,
+//   or a transaction seen in the binlog before its commit was visible to the view; then
+//   the chunks in flight are dropped and read again in newer views); drive the stream to
+//   S; check that the chunk is still the one the state expects (table, start key, the
+//   schema at S: a signal or a DDL in between drops the chunks in flight); send it and
+//   store the state exactly as with one reader ("tables left + last key", the key being
+//   the range's end). A restart therefore resumes as before. This thread then waits only
+//   for the previous chunk's acknowledgement (ChunkDone's window), not this one's.
+// - A reader's failure (connection, a table dropped under it, ...) drops the chunks in
+//   flight and reads the next chunk on this thread, whose error (if it persists) stops
+//   the connector with the table named, as with one reader.
+struct MySqlSource::Impl::ReadAheadChunk final : snapshot::ChunkJob {
+  // Set by the connector's thread before Submit; read-only afterwards.
+  event::TableId id;
+  std::shared_ptr<const event::TableSchema> schema;
+  std::shared_ptr<const event::TableSchema> keys_schema;  // the key columns alone (seeks)
+  std::shared_ptr<const dbz::TableEncoding> encoding;
+  const dbz::EncoderOptions* options = nullptr;  // the connector's, immutable
+  snapshot::RateLimiter* limiter = nullptr;      // under *limiter_mu
+  std::mutex* limiter_mu = nullptr;
+  snapshot::ChunkSpec spec;  // key columns, condition, override (spec.table: schema.get())
+  uint64_t limit = 0;        // rows per chunk
+  bool lock = false;         // the view under FLUSH TABLES WITH READ LOCK
+  bool incremental = false;
+  bool first_table = false;
+  bool last_table = false;
+  bool table_start = false;  // the table's first chunk
+  uint64_t seq = 0;          // the pool's
+  // The chunk before this one (nullptr: this one starts at `lo`). Read, then released, by
+  // OpenView, which the pool runs after the previous chunk's OpenView returned.
+  std::shared_ptr<ReadAheadChunk> previous;
+
+  // Written by OpenView; read by the connector's thread after WaitView, and by the next
+  // chunk's OpenView.
+  bool opened = false;             // OpenView succeeded
+  bool past_end = false;           // nothing to read: the table ended before this chunk
+  std::optional<std::string> lo;   // rows with key > lo (nullopt: from the start)
+  std::optional<std::string> hi;   // ... and <= hi; nullopt: the table's tail, `limit` rows
+  BinlogPosition at;
+  std::string select;
+  // Written by Read; read by the connector's thread after WaitDone.
+  dbz::RecordBuffer records;
+  ChunkRead read;
+  uint64_t row_bytes = 0;      // row data read
+  uint64_t encoded_bytes = 0;  // keys and values encoded
+
+  // The chunk's range starts where the previous one ends; its end is found by an index
+  // seek inside the view (the key of its `limit`-th row, when a row follows it).
+  Status OpenView(mysql::SqlConnection& conn) override {
+    if (previous) {
+      std::shared_ptr<ReadAheadChunk> p = std::move(previous);
+      if (!p->opened) return Status::Unavailable("snapshot reader: the chunk before failed");
+      if (p->past_end || !p->hi) {
+        past_end = true;  // the table's tail is before this chunk
+        opened = true;
+        return Status::Ok();
+      }
+      lo = p->hi;
+    }
+    auto view = OpenConsistentView(conn, lock);
+    if (!view) return view.error();
+    at = *view;
+    snapshot::ChunkSpec seek = spec;
+    seek.table = keys_schema.get();
+    seek.after_key = lo;
+    seek.limit = 2;
+    seek.offset = limit - 1;
+    auto seek_sql = snapshot::BuildChunkSelect(seek);
+    if (!seek_sql) return seek_sql.error();
+    auto reader = snapshot::RowReader::Open(conn, keys_schema, *seek_sql, spec.key_columns);
+    if (!reader) return reader.error().WithContext("snapshot: finding a chunk boundary");
+    auto first = (*reader)->Next();
+    if (!first) return first.error().WithContext("snapshot: finding a chunk boundary");
+    if (*first != nullptr) {
+      std::string end = (*reader)->LastKeyJson();
+      auto second = (*reader)->Next();
+      if (!second) return second.error().WithContext("snapshot: finding a chunk boundary");
+      if (*second != nullptr) hi = std::move(end);
+    }
+    (void)(*reader)->Finish();
+    snapshot::ChunkSpec rows = spec;
+    rows.after_key = lo;
+    if (hi) {
+      rows.through_key = hi;
+      rows.limit = 0;
+    } else {
+      rows.limit = limit + 1;  // one row more says whether the table goes on
+    }
+    auto sql = snapshot::BuildChunkSelect(rows);
+    if (!sql) return sql.error();
+    select = std::move(*sql);
+    opened = true;
+    return Status::Ok();
+  }
+
+  Status Read(mysql::SqlConnection& conn, std::stop_token stop) override {
+    if (past_end) return Status::Ok();
+    Status failed = ReadRows(conn, stop);
+    const bool stopped = stop.stop_requested();
+    if (failed.ok() && !stopped) {
+      if (Status s = conn.Execute("COMMIT"); !s.ok()) failed = s.WithContext("snapshot");
+    } else {
+      (void)conn.Execute("ROLLBACK");
+    }
+    if (failed.ok() && stopped) return Status::Unavailable("snapshot reader: chunk abandoned");
+    return failed;
+  }
+
+ private:
+  Status ReadRows(mysql::SqlConnection& conn, std::stop_token stop) {
+    auto reader = snapshot::RowReader::Open(conn, schema, select, spec.key_columns);
+    if (!reader) return reader.error();
+    dbz::EventEncoder encoder(*options);
+    dbz::ChangeEvent ce;
+    ce.op = dbz::Operation::kRead;
+    ce.source.ts_us = NowMs() * 1000;
+    ce.source.file = at.file;
+    ce.source.pos = static_cast<int64_t>(at.pos);
+    ce.source.db = id.database;
+    ce.source.table = id.table;
+    const bool tail = !hi;
+    uint64_t n = 0;
+    size_t before_row = 0;
+    auto encode = [&](const std::vector<event::Value>& row, bool first, bool last) -> Status {
+      before_row = records.size();
+      ce.after = row;
+      ce.source.snapshot = SnapshotMarker(incremental, first_table, last_table, first, last);
+      if ((n & 63) == 1 || last) ce.ts_ns = NowNs();
+      if (Status s = encoder.Encode(*encoding, ce, &records); !s.ok()) {
+        return s.WithContext(fmt::format("snapshot of {} after key {}", TableName(id),
+                                         lo.value_or("(start)")));
+      }
+      return Status::Ok();
+    };
+    const std::vector<event::Value>* last_row = nullptr;
+    uint64_t bytes_before = 0;
+    Status failed;
+    while (!stop.stop_requested()) {
+      auto row = (*reader)->Next();
+      if (!row) {
+        failed = row.error();
+        break;
+      }
+      if (*row == nullptr) break;
+      if (tail && n == limit) {
+        read.more = true;
+        break;
+      }
+      ++n;
+      if (tail && n == limit) read.last_key = (*reader)->LastKeyJson();
+      if (Status s = encode(**row, table_start && n == 1, false); !s.ok()) {
+        failed = s;
+        break;
+      }
+      last_row = *row;
+      if (n % 1024 == 0 && !limiter->unlimited()) {
+        uint64_t bytes = (*reader)->bytes_read();
+        std::lock_guard lk(*limiter_mu);
+        limiter->Acquire(1024, bytes - bytes_before, stop);
+        bytes_before = bytes;
+      }
+    }
+    if (failed.ok() && !stop.stop_requested() && tail && !read.more && last_row != nullptr) {
+      // The table ends in this chunk: its last row again, with the closing marker (a
+      // reader that returned its end leaves the last row in place).
+      while (records.size() > before_row) records.PopBack();
+      failed = encode(*last_row, table_start && n == 1, true);
+    }
+    if (!tail) {
+      read.more = true;  // the tail chunk follows
+      read.last_key = *hi;
+    }
+    read.rows = n;
+    row_bytes = (*reader)->bytes_read();
+    for (const auto& r : records.records()) encoded_bytes += r.key.size() + r.value.size();
+    (void)(*reader)->Finish();
+    return failed;
+  }
+};
+
+// Buffers of emitted chunks kept for their capacity (one is reused per chunk submitted).
+constexpr size_t kSpareChunkBuffers = 2;
+
+bool MySqlSource::Impl::ReadAheadApplies() const {
+  if (snapshot_threads <= 1 || sequential_chunks > 0 || !snap || snap->done()) return false;
+  const bool by_view = mariadb && snapshot_method != "lock" && snapshot_method != "watermark";
+  const bool by_lock =
+      !by_view && snapshot_method != "watermark" &&
+      (snapshot_method == "lock" || (snapshot_method == "auto" && locking_mode != "none"));
+  if (!by_view && !by_lock) return false;  // watermarks: one reader
+  auto schema = tracker->Table(snap->tables.front());
+  return schema && !schema->IdentityKey().empty();  // tables without a key: one scan
+}
+
+void MySqlSource::Impl::DropReadAhead() {
+  if (read_ahead.empty()) return;
+  if (snap_pool) snap_pool->Cancel();
+  for (auto& chunk : read_ahead) {
+    if (spare_chunk_buffers.size() < kSpareChunkBuffers) {
+      chunk->records.Clear();
+      spare_chunk_buffers.push_back(std::move(chunk->records));
+    }
+  }
+  read_ahead.clear();
+}
+
+Status MySqlSource::Impl::FillReadAhead() {
+  if (!snap_pool) {
+    snap_pool = std::make_unique<snapshot::ChunkReaderPool>(
+        snapshot_threads, [options = binlog] { return ConnectSnapshotSession(options); });
+    spdlog::info("snapshot: {} reader threads read chunks ahead (snapshot.max.threads)",
+                 snapshot_threads);
+  }
+  while (read_ahead.size() < static_cast<size_t>(snapshot_threads)) {
+    auto chunk = std::make_shared<ReadAheadChunk>();
+    if (read_ahead.empty()) {
+      // The first chunk in flight starts where the stored state is.
+      const bool table_start = snap->rows_in_table == 0 && !snap->after_key;
+      auto planned = PlanChunkAt(snap->tables.front(), snap->after_key, table_start);
+      if (!planned) return planned.error();
+      if (!*planned) return Status::Ok();  // no schema (dropped): skipped
+      ChunkPlan& plan = **planned;
+      if (plan.key_columns.empty()) return Status::Ok();  // ReadAheadApplies said otherwise
+      event::TableSchema keys_only;
+      keys_only.id = plan.id;
+      for (const auto& k : plan.key_columns) {
+        int i = plan.schema->FindColumn(k);
+        if (i < 0) return Status::Internal("snapshot: key column " + k + " not in the table");
+        keys_only.columns.push_back(plan.schema->columns[static_cast<size_t>(i)]);
+      }
+      keys_only.primary_key = plan.key_columns;
+      chunk->id = plan.id;
+      chunk->schema = plan.schema;
+      chunk->keys_schema = std::make_shared<const event::TableSchema>(std::move(keys_only));
+      // Its own encoding object: the shared cache may replace an entry a worker still uses.
+      auto& enc = read_ahead_encodings[plan.id];
+      if (!enc || enc->table != plan.schema) {
+        auto built = dbz::BuildTableEncoding(plan.schema, enc_options, filters);
+        if (!built) return built.error();
+        enc = std::move(*built);
+      }
+      chunk->encoding = enc;
+      chunk->spec = plan.spec;
+      chunk->spec.after_key.reset();
+      chunk->spec.limit = 0;
+      chunk->limit = plan.limit;
+      chunk->lo = snap->after_key;
+      chunk->table_start = table_start;
+    } else {
+      // The next ones start where the chunk before them ends (their OpenView knows).
+      const ReadAheadChunk& back = *read_ahead.back();
+      chunk->id = back.id;
+      chunk->schema = back.schema;
+      chunk->keys_schema = back.keys_schema;
+      chunk->encoding = back.encoding;
+      chunk->spec = back.spec;
+      chunk->limit = back.limit;
+      const bool incremental = snap->kind == snapshot::SnapshotKind::kIncremental;
+      if (!incremental && !chunk_rows_explicit) {
+        if (auto it = chunk_rows_of.find(back.id); it != chunk_rows_of.end()) {
+          chunk->limit = it->second;
+        }
+      }
+      chunk->previous = read_ahead.back();
+    }
+    chunk->spec.table = chunk->schema.get();
+    chunk->options = &enc_options;
+    chunk->limiter = limiter.get();
+    chunk->limiter_mu = &limiter_mu;
+    chunk->lock = !(mariadb && snapshot_method != "lock");
+    chunk->incremental = snap->kind == snapshot::SnapshotKind::kIncremental;
+    chunk->first_table = snap->first_table();
+    chunk->last_table = snap->last_table();
+    if (!spare_chunk_buffers.empty()) {
+      chunk->records = std::move(spare_chunk_buffers.back());
+      spare_chunk_buffers.pop_back();
+      chunk->records.Clear();
+    }
+    chunk->seq = snap_pool->Submit(chunk);
+    read_ahead.push_back(std::move(chunk));
+  }
+  return Status::Ok();
+}
+
+Status MySqlSource::Impl::ReadAheadChunkStep(BinlogStream& stream, ResumeSkipper& skipper,
+                                             std::stop_token stop) {
+  auto stopping = [&] {
+    DropReadAhead();
+    snap_pool.reset();  // workers joined before the connector returns
+    return Status::Ok();
+  };
+  // A reader's failure: the chunks in flight go, the next chunk is read by this thread.
+  auto fall_back = [&](const Status& why, std::string_view what) {
+    DropReadAhead();
+    if (++read_ahead_failures >= 3) {
+      spdlog::warn("snapshot: {}: {}; {} failures of the reader threads in a row: the rest of "
+                   "this snapshot is read on the connector's thread",
+                   what, why.message(), read_ahead_failures);
+      sequential_chunks = std::numeric_limits<int>::max();
+      snap_pool.reset();
+      return Status::Ok();
+    }
+    spdlog::warn("snapshot: {}: {}; reading the next chunk on the connector's thread", what,
+                 why.message());
+    sequential_chunks = 1;
+    return Status::Ok();
+  };
+  if (Status s = OpenSnapshotConnection(); !s.ok()) return s;
+  if (Status s = FillReadAhead(); !s.ok()) {
+    if (stop.stop_requested()) return stopping();
+    return fall_back(s, "planning the next chunks of " + TableName(snap->tables.front()));
+  }
+  if (read_ahead.empty()) return Status::Ok();  // the front table was skipped
+  std::shared_ptr<ReadAheadChunk> chunk = read_ahead.front();
+  const std::string what = "snapshot of " + TableName(chunk->id);
+  const auto t0 = Clock::now();
+  Status view = snap_pool->WaitView(chunk->seq, stop);
+  if (stop.stop_requested()) return stopping();
+  if (!view.ok()) return fall_back(view, what + " (reader thread)");
+  if (chunk->past_end) {
+    // The chunk before was the table's tail, which went on (more rows than when it was
+    // planned) or ended it: the next chunks are planned from the state.
+    DropReadAhead();
+    return Status::Ok();
+  }
+  const BinlogPosition here{stream_file, stream_pos, "", 0, false};
+  if (ComparePositions(chunk->at, here) < 0) {
+    // The stream already handled events after this view: read again in newer views.
+    DropReadAhead();
+    if (++view_retakes >= 100) {
+      view_retakes = 0;
+      sequential_chunks = 1;  // the one-thread way retries until the view is not behind
+    }
+    SleepFor(milliseconds(1), stop);
+    return Status::Ok();
+  }
+  view_retakes = 0;
+  // The stream up to the view's position: the schema and signals of that moment.
+  if (Status s = CatchUp(stream, skipper, chunk->at, stop); !s.ok()) {
+    DropReadAhead();
+    return s;
+  }
+  if (stop.stop_requested()) return stopping();
+  if (!snap || snap->paused || snap->done() || snap->tables.front() != chunk->id ||
+      snap->after_key != chunk->lo ||
+      (snap->rows_in_table == 0 && !snap->after_key) != chunk->table_start ||
+      tracker->Table(chunk->id) != chunk->schema) {
+    DropReadAhead();  // a signal or a DDL changed the plan meanwhile
+    return Status::Ok();
+  }
+  const auto t1 = Clock::now();
+  Status done = snap_pool->WaitDone(chunk->seq, stop);
+  if (stop.stop_requested()) return stopping();
+  const auto t2 = Clock::now();
+  read_ahead.pop_front();
+  if (!done.ok()) {
+    // The table changed after the view was taken: nothing of this chunk counts.
+    if (IsTableDefinitionChanged(done)) {
+      DropReadAhead();
+      return Status::Ok();
+    }
+    return fall_back(done, what + " (reader thread)");
+  }
+  if (Status s = SendRecords(chunk->records.records(), chunk->encoding->topic,
+                             kafka::kAnyPartition, what, stop);
+      !s.ok()) {
+    DropReadAhead();
+    return s;
+  }
+  read_ahead_failures = 0;
+  progress->AddRows(chunk->read.rows, chunk->row_bytes);
+  const bool incremental = snap->kind == snapshot::SnapshotKind::kIncremental;
+  if (chunk->read.rows >= 64 && !incremental && !chunk_rows_explicit) {
+    // Chunks of ReadAheadChunkBytes() encoded: what the ones in flight hold.
+    uint64_t per_row = std::max<uint64_t>(1, chunk->encoded_bytes / chunk->read.rows);
+    chunk_rows_of[chunk->id] =
+        std::clamp<uint64_t>(ReadAheadChunkBytes() / per_row, 1024, 262144);
+  }
+  ChunkRead read = std::move(chunk->read);
+  if (spare_chunk_buffers.size() < kSpareChunkBuffers) {
+    chunk->records.Clear();
+    spare_chunk_buffers.push_back(std::move(chunk->records));
+  }
+  chunk.reset();
+  const auto t3 = Clock::now();
+  // The workers get their next chunks before this thread waits for Kafka (ChunkDone
+  // flushes); planning continues from the newest chunk in flight.
+  if (!read_ahead.empty()) {
+    if (Status s = FillReadAhead(); !s.ok()) {
+      spdlog::debug("snapshot: planning ahead: {}", s.message());
+      DropReadAhead();
+    }
+  }
+  const auto t4 = Clock::now();
+  Status s = ChunkDone(read, &stop);
+  auto ms = [](auto d) { return std::chrono::duration<double, std::milli>(d).count(); };
+  spdlog::debug("snapshot chunk: {} rows; waited {:.1f} ms for the view and the stream, {:.1f} "
+                "ms for the rows, sent in {:.1f} ms, planned in {:.1f} ms, stored in {:.1f} ms",
+                read.rows, ms(t1 - t0), ms(t2 - t1), ms(t3 - t2), ms(t4 - t3),
+                ms(Clock::now() - t4));
+  return s;
+}
+
 // ------------------------------------------------------------------ watermark method
 
-// The server's current binlog position (SHOW MASTER STATUS; SHOW BINARY LOG STATUS on
-// MySQL 8.4+), with MySQL's Executed_Gtid_Set in `gtids`.
 Result<BinlogPosition> MySqlSource::Impl::ReadServerPosition(mysql::SqlConnection& conn) {
-  auto rows = conn.Query("SHOW MASTER STATUS");
-  if (!rows) rows = conn.Query("SHOW BINARY LOG STATUS");
-  if (!rows) return Error(rows.error().WithContext("reading the binlog position"));
-  if (rows->empty() || rows->front().size() < 2 || !rows->front()[0] || !rows->front()[1]) {
-    return Error(Status::FailedPrecondition(
-        "SHOW MASTER STATUS returned nothing: binary logging is off on the server (set "
-        "log_bin, binlog_format=ROW, and restart it)"));
-  }
-  const auto& row = rows->front();
-  BinlogPosition at{*row[0], std::strtoull(row[1]->c_str(), nullptr, 10), "", 0, false};
-  if (row.size() >= 5 && row[4]) at.gtids = *row[4];
-  return at;
+  return ServerPosition(conn);
 }
 
 // DBLog: low watermark, chunk SELECT, high watermark; the chunk is emitted when the

@@ -309,14 +309,23 @@ Result<std::string> BuildChunkSelect(const ChunkSpec& spec) {
   }
 
   std::vector<std::string> conditions;
-  if (spec.after_key && !keys.empty()) {
-    auto lits = KeyLiterals(*spec.after_key);
+  auto literals = [&](const std::string& key_json) -> Result<std::vector<std::string>> {
+    auto lits = KeyLiterals(key_json);
     if (!lits) return Error(lits.error());
     if (lits->size() != keys.size()) {
       return Error(Status::InvalidArgument(fmt::format(
           "snapshot of {}.{}: stored key {} has {} value(s), the key ({}) has {}", t.id.database,
-          t.id.table, *spec.after_key, lits->size(), fmt::join(keys, ","), keys.size())));
+          t.id.table, key_json, lits->size(), fmt::join(keys, ","), keys.size())));
     }
+    return lits;
+  };
+  if (spec.through_key && keys.empty()) {
+    return Error(Status::InvalidArgument(fmt::format(
+        "snapshot of {}.{}: a closed key range needs key columns", t.id.database, t.id.table)));
+  }
+  if (spec.after_key && !keys.empty()) {
+    auto lits = literals(*spec.after_key);
+    if (!lits) return Error(lits.error());
     // (k1 > v1 OR (k1 = v1 AND k2 > v2) OR ...): each disjunct is a range on a key
     // prefix, which MariaDB's range optimizer uses (it does not for row constructors).
     // NULL sorts first: "> NULL" is IS NOT NULL, "= NULL" is IS NULL.
@@ -339,6 +348,34 @@ Result<std::string> BuildChunkSelect(const ChunkSpec& spec) {
     }
     conditions.push_back(keys.size() > 1 ? "(" + pred + ")" : pred);
   }
+  if (spec.through_key) {
+    auto lits = literals(*spec.through_key);
+    if (!lits) return Error(lits.error());
+    // (k1 < v1 OR (k1 = v1 AND k2 < v2) OR ... OR (k1 = v1 AND ... AND kn <= vn)). NULL
+    // sorts first: nothing is "< NULL", "<= NULL" is IS NULL.
+    auto lt = [&](size_t i) {
+      return (*lits)[i] == "NULL" ? std::string("FALSE") : keys[i] + " < " + (*lits)[i];
+    };
+    auto le = [&](size_t i) {
+      return (*lits)[i] == "NULL" ? keys[i] + " IS NULL" : keys[i] + " <= " + (*lits)[i];
+    };
+    auto eq = [&](size_t i) {
+      return (*lits)[i] == "NULL" ? keys[i] + " IS NULL" : keys[i] + " = " + (*lits)[i];
+    };
+    std::string pred;
+    const size_t last = keys.size() - 1;
+    for (size_t i = 0; i < keys.size(); ++i) {
+      if (i) pred += " OR ";
+      if (i == 0) {
+        pred += last == 0 ? le(0) : lt(0);
+        continue;
+      }
+      pred += "(";
+      for (size_t j = 0; j < i; ++j) pred += eq(j) + " AND ";
+      pred += (i == last ? le(i) : lt(i)) + ")";
+    }
+    conditions.push_back(keys.size() > 1 ? "(" + pred + ")" : pred);
+  }
   if (!spec.additional_condition.empty()) {
     conditions.push_back("(" + spec.additional_condition + ")");
   }
@@ -348,6 +385,7 @@ Result<std::string> BuildChunkSelect(const ChunkSpec& spec) {
   }
   if (!keys.empty()) sql += " ORDER BY " + fmt::format("{}", fmt::join(keys, ","));
   if (spec.limit > 0) sql += fmt::format(" LIMIT {}", spec.limit);
+  if (spec.limit > 0 && spec.offset > 0) sql += fmt::format(" OFFSET {}", spec.offset);
   return sql;
 }
 

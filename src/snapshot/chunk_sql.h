@@ -40,15 +40,21 @@ struct ChunkSpec {
   const event::TableSchema* table = nullptr;  // columns selected = table->columns, in order
   std::vector<std::string> key_columns;       // ordering key; empty = no key (single scan)
   std::optional<std::string> after_key;       // JSON from RowReader::LastKeyJson(): rows with key > it
+  std::optional<std::string> through_key;     // same format: rows with key <= it (a closed
+                                              // range (after_key, through_key] of parallel
+                                              // readers); needs key_columns
   std::string additional_condition;           // SQL boolean expression ANDed in, or empty
   std::string select_override;                // snapshot.select.statement.overrides: used as the
                                               // row source: SELECT cols FROM (override) AS t ...
   uint64_t limit = 0;                         // 0 = no LIMIT
+  uint64_t offset = 0;                        // rows skipped first (LIMIT n OFFSET m; needs limit)
 };
 
-// SELECT `c1`,`c2`,... FROM `db`.`t` [WHERE key > after AND (cond)] ORDER BY key [LIMIT n].
-// Composite keys as (a > ? OR (a = ? AND b > ?)) so indexes are used (MariaDB does not
-// range-scan row constructors well). Errors: InvalidArgument (no table, bad after_key JSON
+// SELECT `c1`,`c2`,... FROM `db`.`t` [WHERE key > after AND key <= through AND (cond)]
+// ORDER BY key [LIMIT n [OFFSET m]]. Composite keys as (a > ? OR (a = ? AND b > ?)) and
+// (a < ? OR (a = ? AND b <= ?)) so indexes are used (MariaDB does not range-scan row
+// constructors well). A chunk boundary is found without reading the rows by a SELECT of a
+// key-only table (the key columns alone) with `limit` 2 and `offset` n-1. Errors: InvalidArgument (no table, bad after_key JSON
 // or a key JSON whose length differs from the key, key column not in the table).
 Result<std::string> BuildChunkSelect(const ChunkSpec& spec);
 

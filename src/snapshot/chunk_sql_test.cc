@@ -76,6 +76,53 @@ TEST(ChunkSql, CompositeKeys) {
             "ORDER BY `a`,`b`,`c` LIMIT 10");
 }
 
+TEST(ChunkSql, ClosedRangesAndBoundarySeeks) {
+  auto t = Table({"id", "name"});
+  ChunkSpec spec;
+  spec.table = &t;
+  spec.key_columns = {"id"};
+  spec.after_key = "[42]";
+  spec.through_key = "[99]";
+  EXPECT_EQ(Sql(spec),
+            "SELECT `id`,`name` FROM `shop`.`orders` WHERE `id` > 42 AND `id` <= 99 ORDER BY "
+            "`id`");
+  spec.after_key.reset();
+  spec.additional_condition = "name <> 'x'";
+  EXPECT_EQ(Sql(spec),
+            "SELECT `id`,`name` FROM `shop`.`orders` WHERE `id` <= 99 AND (name <> 'x') ORDER BY "
+            "`id`");
+  // The boundary seek: the key of the n-th row after `after_key`, and whether one follows.
+  auto keys_only = Table({"id"});
+  ChunkSpec seek;
+  seek.table = &keys_only;
+  seek.key_columns = {"id"};
+  seek.after_key = "[42]";
+  seek.limit = 2;
+  seek.offset = 999;
+  EXPECT_EQ(Sql(seek), "SELECT `id` FROM `shop`.`orders` WHERE `id` > 42 ORDER BY `id` LIMIT 2 "
+                       "OFFSET 999");
+  // Composite: every disjunct a range on a key prefix, the last one inclusive.
+  auto c = Table({"a", "b", "c", "v"});
+  ChunkSpec comp;
+  comp.table = &c;
+  comp.key_columns = {"a", "b", "c"};
+  comp.through_key = R"([7,{"hex":"00ff"},null])";
+  EXPECT_EQ(Sql(comp),
+            "SELECT `a`,`b`,`c`,`v` FROM `shop`.`orders` WHERE (`a` < 7 OR (`a` = 7 AND `b` < "
+            "X'00ff') OR (`a` = 7 AND `b` = X'00ff' AND `c` IS NULL)) ORDER BY `a`,`b`,`c`");
+  comp.through_key = R"([null,1,2])";
+  EXPECT_EQ(Sql(comp),
+            "SELECT `a`,`b`,`c`,`v` FROM `shop`.`orders` WHERE (FALSE OR (`a` IS NULL AND `b` < "
+            "1) OR (`a` IS NULL AND `b` = 1 AND `c` <= 2)) ORDER BY `a`,`b`,`c`");
+  // Errors: a key of the wrong length, a closed range without a key.
+  comp.through_key = "[1]";
+  EXPECT_FALSE(BuildChunkSelect(comp));
+  ChunkSpec keyless;
+  keyless.table = &t;
+  keyless.through_key = "[1]";
+  EXPECT_FALSE(BuildChunkSelect(keyless));
+}
+
 TEST(ChunkSql, OddIdentifiersAreQuoted) {
   event::TableSchema t = Table({"we`ird", "sp ace", "ü"});
   t.id = {"d`b", "t.x"};

@@ -37,12 +37,16 @@ SNAPSHOT_MARKERS = {"first", "first_in_data_collection", "true", "last_in_data_c
 # ----------------------------------------------------------------------------- helpers
 
 def snap_config(db, prefix, tmp_path, **extra):
-    """source_config with file offsets (so the test can watch them) and bare JSON."""
+    """source_config with file offsets (so the test can watch them) and bare JSON.
+    TRIBUTARY_TEST_SNAPSHOT_THREADS=N runs these tests with snapshot.max.threads=N (the
+    read-ahead engine) unless a test sets it."""
     cfg = source_config(db, prefix, **{
         "offset.storage.file.filename": str(tmp_path / f"{prefix}.offsets"),
         "key.converter.schemas.enable": "false",
         "value.converter.schemas.enable": "false",
     })
+    if os.environ.get("TRIBUTARY_TEST_SNAPSHOT_THREADS"):
+        cfg["snapshot.max.threads"] = os.environ["TRIBUTARY_TEST_SNAPSHOT_THREADS"]
     cfg.update({k: str(v) for k, v in extra.items()})
     return cfg
 

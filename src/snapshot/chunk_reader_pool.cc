@@ -1,0 +1,132 @@
+#include "snapshot/chunk_reader_pool.h"
+
+#include <algorithm>
+
+#include "mysql/sql_connection.h"
+
+namespace tributary::snapshot {
+
+ChunkReaderPool::ChunkReaderPool(int threads, Connect connect) : connect_(std::move(connect)) {
+  threads = std::max(1, threads);
+  workers_.reserve(static_cast<size_t>(threads));
+  for (int i = 0; i < threads; ++i) {
+    workers_.emplace_back([this](std::stop_token st) { WorkerLoop(st); });
+  }
+}
+
+ChunkReaderPool::~ChunkReaderPool() {
+  Cancel();
+  for (auto& w : workers_) w.request_stop();
+  workers_.clear();  // joins
+}
+
+uint64_t ChunkReaderPool::Submit(std::shared_ptr<ChunkJob> job) {
+  std::lock_guard lock(mu_);
+  uint64_t seq = next_seq_++;
+  auto slot = std::make_shared<Slot>();
+  slot->job = std::move(job);
+  slots_.emplace(seq, std::move(slot));
+  queue_.push_back(seq);
+  cv_.notify_all();
+  return seq;
+}
+
+Status ChunkReaderPool::WaitView(uint64_t seq, std::stop_token stop) {
+  std::unique_lock lock(mu_);
+  auto it = slots_.find(seq);
+  if (it == slots_.end()) {
+    return Status::NotFound("snapshot reader: no chunk " + std::to_string(seq) + " in flight");
+  }
+  std::shared_ptr<Slot> slot = it->second;
+  cv_.wait(lock, stop, [&] { return slot->view_done; });
+  if (!slot->view_done) return Status::Unavailable("snapshot reader: stopping");
+  return slot->view_status;
+}
+
+Status ChunkReaderPool::WaitDone(uint64_t seq, std::stop_token stop) {
+  std::unique_lock lock(mu_);
+  auto it = slots_.find(seq);
+  if (it == slots_.end()) {
+    return Status::NotFound("snapshot reader: no chunk " + std::to_string(seq) + " in flight");
+  }
+  std::shared_ptr<Slot> slot = it->second;
+  cv_.wait(lock, stop, [&] { return slot->done; });
+  if (!slot->done) return Status::Unavailable("snapshot reader: stopping");
+  slots_.erase(seq);
+  return slot->status;
+}
+
+size_t ChunkReaderPool::in_flight() const {
+  std::lock_guard lock(mu_);
+  return slots_.size();
+}
+
+void ChunkReaderPool::Cancel() {
+  std::unique_lock lock(mu_);
+  for (auto& [seq, slot] : slots_) slot->stop.request_stop();
+  queue_.clear();
+  next_view_ = next_seq_;  // nobody waits for a cancelled job's view
+  cv_.notify_all();
+  cv_.wait(lock, [&] {
+    return std::none_of(slots_.begin(), slots_.end(),
+                        [](const auto& kv) { return kv.second->running; });
+  });
+  slots_.clear();
+}
+
+void ChunkReaderPool::WorkerLoop(std::stop_token worker_stop) {
+  std::unique_ptr<mysql::SqlConnection> conn;
+  while (!worker_stop.stop_requested()) {
+    uint64_t seq = 0;
+    std::shared_ptr<Slot> slot;
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait(lock, worker_stop, [&] { return !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping
+      seq = queue_.front();
+      queue_.pop_front();
+      slot = slots_.at(seq);
+      slot->running = true;
+    }
+    const std::stop_token job_stop = slot->stop.get_token();
+    Status view;
+    // Connecting overlaps the wait for this job's turn.
+    if (!conn) {
+      auto c = connect_();
+      if (c) {
+        conn = std::move(*c);
+      } else {
+        view = c.error();
+      }
+    }
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait(lock, worker_stop, [&] { return next_view_ >= seq || job_stop.stop_requested(); });
+    }
+    const bool abandoned = job_stop.stop_requested() || worker_stop.stop_requested();
+    if (view.ok() && abandoned) view = Status::Unavailable("snapshot reader: chunk abandoned");
+    if (view.ok()) view = slot->job->OpenView(*conn);
+    {
+      std::lock_guard lock(mu_);
+      next_view_ = std::max(next_view_, seq + 1);
+      slot->view_done = true;
+      slot->view_status = view;
+      cv_.notify_all();
+    }
+    Status status = view;
+    if (status.ok()) status = slot->job->Read(*conn, job_stop);
+    if (!status.ok() || job_stop.stop_requested()) {
+      conn.reset();  // whatever state the failure left the session in goes with it
+    }
+    {
+      std::lock_guard lock(mu_);
+      slot->status = std::move(status);
+      slot->done = true;
+      slot->running = false;
+      slot->job.reset();
+      cv_.notify_all();
+    }
+  }
+}
+
+}  // namespace tributary::snapshot
