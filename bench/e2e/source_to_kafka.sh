@@ -21,9 +21,10 @@
 # --keep: leave the database and the work directory (printed) for later --reuse DIR runs,
 # which skip writing the backlog. --perf DIR: record each run with `perf record -g` into
 # DIR/<run>.data (CPU and RSS columns are then perf's, not the connector's).
-# --debezium: hook for the real-Debezium comparison (tests/compat/, another tool): when
-# tests/compat/run_debezium_bench.sh exists it is called with the database, the start
-# position and the expected event count, and its line is printed beside ours.
+# --debezium: then runs real Debezium 3.5 (tests/compat/run_debezium.sh: embedded engine +
+# JsonConverter, records to /dev/null, no Kafka in its loop) on the same backlog from the
+# same start position, per mode, and prints its events/s and the ratio of the last
+# binary's best run to it (needs a backlog made by this version of the script).
 #
 # Needs the services (scripts/services.sh start) and a built tributary (default
 # build/rel/src/cli/tributary). Uses the shared MariaDB and Kafka: its own database
@@ -213,8 +214,43 @@ def run_once(prefix, schemas, bin_path, server_id):
     return elapsed, cpu, hwm
 
 
+def debezium(results, events):
+    """Real Debezium (tests/compat: embedded engine + JsonConverter, records to /dev/null, no
+    Kafka in its loop) on the same backlog from the same start, per mode; the ratio is the
+    last binary's best events/s over Debezium's (from the engine's start of polling to its
+    last record)."""
+    meta = json.loads((work / "backlog.json").read_text())
+    if "start" not in meta:
+        print("debezium: this backlog has no recorded start position (made by an older script)")
+        return
+    sys.path.insert(0, str(ROOT / "tests" / "compat"))
+    import bench_debezium, reference  # noqa: E402
+    gtids, status = meta["start"]
+    start = {"file": status[0], "pos": int(status[1]), "gtids": gtids}
+    print(f"{'debezium':<12}{'schemas.enable':<16}{'records':>9}{'seconds':>9}{'events/s':>11}"
+          f"{'tributary/debezium':>20}")
+    for mode in MODES:
+        extra = {} if mode == "on" else {f"{k}.converter.schemas.enable": "false" for k in ("key", "value")}
+        cfg = reference.connector_config(name=f"{DB}-dbz-{mode}", prefix=f"{DB}dbz{mode}", database=DB,
+                                         server_id=800000 + os.getpid() % 100000, config=extra,
+                                         password=os.environ.get("TRIBUTARY_CDC_PASSWORD", "cdc"),
+                                         port=PORT)
+        path = work / f"debezium-{mode}.json"
+        path.write_text(json.dumps(cfg))
+        timing = bench_debezium.run_backlog(path, start)
+        ours = max(events / r[3] for r in results if r[1] == mode and r[2] == len(BINS) - 1)
+        rate = timing["records_per_s"]
+        print(f"{'':<12}{('false' if mode == 'off' else 'true'):<16}{timing['records']:>9}"
+              f"{timing['polling_to_last_s']:>9.2f}{rate:>11.0f}{ours / rate:>19.1f}x")
+        if timing["records"] != events:
+            print(f"  (Debezium emitted {timing['records']} records for {events} events)")
+
+
 try:
     if not REUSE:
+        # Where Debezium (--debezium) starts: before the tables exist, so their DDL is in
+        # what it reads (streaming only, it has no other source of their schema).
+        start_row = [sql(["SELECT @@gtid_binlog_pos"])[0][0], list(sql(["SHOW MASTER STATUS"])[0][:2])]
         sql([f"CREATE DATABASE {DB}"])
         sql(["CREATE TABLE wide (id BIGINT PRIMARY KEY, a INT, b BIGINT, c VARCHAR(64), d DECIMAL(12,2),"
              " e DATETIME(3), f DOUBLE, g VARCHAR(255), h TINYINT, i DATE, j CHAR(10), k TEXT)",
@@ -238,7 +274,8 @@ try:
              f"CALL fill({TXNS})"], db=DB)
         end_row = sql(["SHOW MASTER STATUS"])[0]
         end = (end_row[0], int(end_row[1]))
-        (work / "backlog.json").write_text(json.dumps({"db": DB, "rows": ROWS, "txns": TXNS, "end": list(end)}))
+        (work / "backlog.json").write_text(json.dumps({"db": DB, "rows": ROWS, "txns": TXNS, "end": list(end),
+                                                       "start": start_row}))
         print(f"backlog: {ROWS} wide rows in {ROWS // step} transactions + {TXNS} single-row "
               f"transactions written in {time.time() - t0:.1f} s; binlog end {end[0]}:{end[1]}")
     events = ROWS + TXNS
@@ -266,12 +303,7 @@ try:
         print(f"{rnd + 1:<6}{'bin' + str(bi):<6}{('false' if mode == 'off' else 'true'):<16}{elapsed:>9.2f}"
               f"{events / elapsed:>11.0f}{base[3] / elapsed:>7.2f}{cpu:>8.2f}{hwm:>13.1f}")
     if os.environ.get("DEBEZIUM") == "1":
-        hook = ROOT / "tests" / "compat" / "run_debezium_bench.sh"
-        if hook.exists():
-            r = subprocess.run([str(hook), DB, f"{end[0]}", str(events)], capture_output=True, text=True)
-            print("debezium:", r.stdout.strip() or r.stderr.strip())
-        else:
-            print("debezium: tests/compat/run_debezium_bench.sh not present (comparison not run)")
+        debezium(results, events)
 finally:
     if KEEP or REUSE:
         print(f"backlog kept: database {DB}; rerun with --reuse {work}")
