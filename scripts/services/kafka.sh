@@ -15,6 +15,22 @@
 # A second broker beside the default one (tests that stop and restart their own broker):
 #   TRIBUTARY_KAFKA_NAME=kafka-b TRIBUTARY_KAFKA_PORT=19092 \
 #   TRIBUTARY_KAFKA_CONTROLLER_PORT=19093 scripts/services/kafka.sh start
+#
+# Optional TLS listeners (off unless set; the PLAINTEXT listener stays and is used between
+# broker and controller):
+#   TRIBUTARY_KAFKA_SSL_PORT=               an SSL listener on 127.0.0.1:<port>
+#   TRIBUTARY_KAFKA_SASL_PORT=              a SASL_SSL listener with SCRAM-SHA-512 and PLAIN
+#   TRIBUTARY_KAFKA_SASL_USER=tributary     its one user, for both mechanisms (the SCRAM
+#   TRIBUTARY_KAFKA_SASL_PASSWORD=tributary-secret   credential is made when the data folder
+#                                           is formatted, at first start: `reset` to change)
+# (librdkafka before 2.6.1 fails SCRAM against Kafka 4 brokers with "invalid credentials":
+# PLAIN works with any version.)
+# With either, a CA and a broker certificate for localhost / 127.0.0.1 are made with openssl
+# at first start in $TRIBUTARY_SERVICES_DIR/<name>/tls: clients trust tls/ca-cert.pem (its
+# path is printed at start). The broker reads them as PEM stores (no keytool). E.g.
+#   TRIBUTARY_KAFKA_NAME=kafka-tls TRIBUTARY_KAFKA_PORT=19092 \
+#   TRIBUTARY_KAFKA_CONTROLLER_PORT=19093 TRIBUTARY_KAFKA_SSL_PORT=19094 \
+#   TRIBUTARY_KAFKA_SASL_PORT=19095 scripts/services/kafka.sh start
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -22,6 +38,10 @@ NAME="${TRIBUTARY_KAFKA_NAME:-kafka}"
 PORT="${TRIBUTARY_KAFKA_PORT:-9092}"
 CPORT="${TRIBUTARY_KAFKA_CONTROLLER_PORT:-9093}"
 HEAP="${TRIBUTARY_KAFKA_HEAP:-512m}"
+SSL_PORT="${TRIBUTARY_KAFKA_SSL_PORT:-}"
+SASL_PORT="${TRIBUTARY_KAFKA_SASL_PORT:-}"
+SASL_USER="${TRIBUTARY_KAFKA_SASL_USER:-tributary}"
+SASL_PASSWORD="${TRIBUTARY_KAFKA_SASL_PASSWORD:-tributary-secret}"
 POM="$TRIBUTARY_ROOT/scripts/services/kafka/pom.xml"
 VERSION=$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$POM")
 LIBS="$TRIBUTARY_CACHE/kafka-$VERSION/libs"
@@ -40,17 +60,40 @@ fetch_jars() {
   touch "$LIBS/.complete"
 }
 
+tls_wanted() { [ -n "$SSL_PORT" ] || [ -n "$SASL_PORT" ]; }
+
+# A CA and a broker certificate (localhost, 127.0.0.1), once per instance. The broker's
+# PEM keystore is one file with its PKCS#8 key and its certificate.
+make_certs() {
+  local c="$DIR/tls"
+  [ -f "$c/broker.pem" ] && return 0
+  command -v openssl >/dev/null || die "openssl not found"
+  mkdir -p "$c"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=Tributary Kafka test CA" \
+    -keyout "$c/ca-key.pem" -out "$c/ca-cert.pem" 2>/dev/null
+  openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" \
+    -keyout "$c/broker-key.pem" -out "$c/broker.csr" 2>/dev/null
+  printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' > "$c/san.ext"
+  openssl x509 -req -in "$c/broker.csr" -CA "$c/ca-cert.pem" -CAkey "$c/ca-key.pem" \
+    -CAcreateserial -days 3650 -extfile "$c/san.ext" -out "$c/broker-cert.pem" 2>/dev/null
+  cat "$c/broker-key.pem" "$c/broker-cert.pem" > "$c/broker.pem.tmp"
+  mv "$c/broker.pem.tmp" "$c/broker.pem"
+}
+
 write_config() {
   mkdir -p "$DIR"
+  local listeners="PLAINTEXT://127.0.0.1:$PORT" protocols="PLAINTEXT:PLAINTEXT"
+  [ -n "$SSL_PORT" ] && listeners+=",SSL://127.0.0.1:$SSL_PORT" && protocols+=",SSL:SSL"
+  [ -n "$SASL_PORT" ] && listeners+=",SASL_SSL://127.0.0.1:$SASL_PORT" && protocols+=",SASL_SSL:SASL_SSL"
   cat > "$DIR/server.properties" <<PROPS
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:$CPORT
-listeners=PLAINTEXT://127.0.0.1:$PORT,CONTROLLER://127.0.0.1:$CPORT
-advertised.listeners=PLAINTEXT://127.0.0.1:$PORT
+listeners=$listeners,CONTROLLER://127.0.0.1:$CPORT
+advertised.listeners=$listeners
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+listener.security.protocol.map=$protocols,CONTROLLER:PLAINTEXT
 log.dirs=$DIR/data
 num.partitions=1
 auto.create.topics.enable=true
@@ -64,6 +107,23 @@ share.coordinator.state.topic.min.isr=1
 group.initial.rebalance.delay.ms=0
 message.max.bytes=67108864
 PROPS
+  if tls_wanted; then
+    cat >> "$DIR/server.properties" <<PROPS
+ssl.keystore.type=PEM
+ssl.keystore.location=$DIR/tls/broker.pem
+ssl.truststore.type=PEM
+ssl.truststore.location=$DIR/tls/ca-cert.pem
+ssl.client.auth=none
+PROPS
+  fi
+  if [ -n "$SASL_PORT" ]; then
+    cat >> "$DIR/server.properties" <<PROPS
+sasl.enabled.mechanisms=SCRAM-SHA-512,PLAIN
+listener.name.sasl_ssl.sasl.enabled.mechanisms=SCRAM-SHA-512,PLAIN
+listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+listener.name.sasl_ssl.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_$SASL_USER="$SASL_PASSWORD";
+PROPS
+  fi
   cat > "$DIR/log4j2.properties" <<'PROPS'
 status = warn
 appender.console.type = Console
@@ -92,13 +152,23 @@ start() {
   fi
   port_open "$PORT" && die "$NAME: port $PORT is taken by another process; set TRIBUTARY_KAFKA_PORT"
   port_open "$CPORT" && die "$NAME: port $CPORT is taken; set TRIBUTARY_KAFKA_CONTROLLER_PORT"
+  if [ -n "$SSL_PORT" ] && port_open "$SSL_PORT"; then
+    die "$NAME: port $SSL_PORT is taken; set TRIBUTARY_KAFKA_SSL_PORT"
+  fi
+  if [ -n "$SASL_PORT" ] && port_open "$SASL_PORT"; then
+    die "$NAME: port $SASL_PORT is taken; set TRIBUTARY_KAFKA_SASL_PORT"
+  fi
   fetch_jars
   write_config
+  if tls_wanted; then make_certs; fi
   if [ ! -f "$DIR/data/meta.properties" ]; then
-    local cluster_id
+    local cluster_id scram=()
+    if [ -n "$SASL_PORT" ]; then
+      scram=(--add-scram "SCRAM-SHA-512=[name=$SASL_USER,password=$SASL_PASSWORD]")
+    fi
     cluster_id=$(java_cmd kafka.tools.StorageTool random-uuid 2>>"$LOG" | tail -n 1)
     java_cmd kafka.tools.StorageTool format -t "$cluster_id" -c "$DIR/server.properties" \
-      >>"$LOG" 2>&1 || die "$NAME: kafka-storage format failed; see $LOG"
+      "${scram[@]}" >>"$LOG" 2>&1 || die "$NAME: kafka-storage format failed; see $LOG"
   fi
   # Readiness is judged on this start's part of the log (a restart appends to it).
   local log_from started_at=$SECONDS
@@ -115,6 +185,10 @@ start() {
     die "$NAME did not start; see $LOG"
   fi
   log "$NAME: ready on 127.0.0.1:$PORT in $((SECONDS - started_at))s (Kafka $VERSION, pid $(svc_pid "$NAME"), log $LOG)"
+  [ -n "$SSL_PORT" ] && log "$NAME: SSL on 127.0.0.1:$SSL_PORT"
+  [ -n "$SASL_PORT" ] && log "$NAME: SASL_SSL (SCRAM-SHA-512 and PLAIN, user $SASL_USER) on 127.0.0.1:$SASL_PORT"
+  if tls_wanted; then log "$NAME: CA certificate $DIR/tls/ca-cert.pem"; fi
+  return 0
 }
 
 case "${1:-}" in
