@@ -163,13 +163,22 @@ Status MySqlSource::Impl::ConnectKafka(std::stop_token stop) {
     if (stop.stop_requested()) return s;
     bool forever = retry_timeout_ms < 0;
     bool within = Clock::now() - started < milliseconds(retry_timeout_ms);
+    // A broker that answered but refused the TLS handshake or the SASL login is not
+    // unreachable: point at the security settings instead of the network.
+    std::string_view m = s.message();
+    bool refused = m.find("SASL authentication") != m.npos || m.find("SSL handshake") != m.npos ||
+                   m.find("certificate verify") != m.npos;
+    std::string what = refused ? fmt::format("refused the connection: {} (check security.protocol "
+                                             "and the ssl.* and sasl.* settings",
+                                             m)
+                               : fmt::format("are unreachable: {} (check bootstrap.servers and "
+                                             "the network",
+                                             m);
     if (!forever && !within) {
       return Status::Unavailable(fmt::format(
-          "Kafka brokers {} are unreachable: {} (check bootstrap.servers and the network; "
-          "errors.retry.timeout=-1 waits for them)",
-          brokers, s.message()));
+          "Kafka brokers {} {}; errors.retry.timeout=-1 waits for them)", brokers, what));
     }
-    spdlog::warn("Kafka brokers {} are unreachable: {}; retrying", brokers, s.message());
+    spdlog::warn("Kafka brokers {} {}); retrying", brokers, what);
     SleepFor(milliseconds(std::min(30000, 1000 << std::min(attempt, 5))), stop);
   }
   if (exactly_once) {

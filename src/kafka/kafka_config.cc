@@ -432,6 +432,16 @@ Result<ClientConfig> MapClientSettings(const ConnectClientSettings& settings, Cl
     }
     out.Set(m.key, m.value, secret);
   }
+  // librdkafka before 2.6.1 repeats the client nonce in SCRAM's final message, which Kafka 4
+  // brokers refuse as "invalid credentials" although the password is right.
+  if (auto mech = out.Get("sasl.mechanisms");
+      mech && mech->starts_with("SCRAM") && rd_kafka_version() < 0x020601ff) {
+    spdlog::warn(
+        "Kafka {} client: sasl.mechanism={} with librdkafka {}: Kafka 4 brokers refuse its "
+        "SCRAM login as invalid credentials (fixed in librdkafka 2.6.1); PLAIN over SASL_SSL "
+        "or a Kafka 3 broker works",
+        ClientRoleName(role), *mech, rd_kafka_version_str());
+  }
   spdlog::debug("Kafka {} client settings: {}", ClientRoleName(role), out.ToLogString());
   return out;
 }
