@@ -8,7 +8,6 @@ resumes from the stored chunk without losing a row; a reader's failure is report
 never hangs the connector or loses a chunk. The whole of test_snapshot.py also runs with
 threads: TRIBUTARY_TEST_SNAPSHOT_THREADS=4 pytest tests/e2e/test_snapshot.py.
 """
-import random
 import re
 import signal
 import time
@@ -16,7 +15,8 @@ import time
 import pytest
 
 from conftest import Connector, admin_sql, decode, payload, read_topic, unique, workspace  # noqa: F401
-from test_snapshot import (SNAPSHOT_MARKERS, Workload, assert_same_state, fill, rebuild,  # noqa: F401
+from test_snapshot import (SNAPSHOT_MARKERS, Workload, assert_same_state, fill,  # noqa: F401
+                           kill_9_during_snapshot, rebuild,
                            snap_config, snapshot_marker, snapshot_running, stored_offset,
                            table_state, wait_caught_up, wait_for, wait_snapshot_done,
                            wait_snapshot_started, watch)
@@ -76,57 +76,13 @@ def test_parallel_snapshot_under_concurrent_writes_equals_the_table(tributary_bi
 
 def test_parallel_kill_9_mid_snapshot_resumes_from_the_last_chunk(tributary_bin, tmp_path,
                                                                    workspace, watch):
-    db = prefix = workspace
-    rows, chunk = 200000, 1024
-    admin_sql(["CREATE TABLE big (id INT PRIMARY KEY, a INT, s VARCHAR(40))"], db=db)
-    fill(db, "big", rows)
-    cfg = snap_config(db, prefix, tmp_path, **{"incremental.snapshot.chunk.size": chunk,
-                                               "snapshot.max.threads": 4,
-                                               "snapshot.mode": "initial"})
-    watcher = watch(cfg)
-    conn = Connector(tributary_bin, tmp_path, unique("c"), cfg)
-    kills, at_kill, resumed_at = 0, [0], []
-    rnd = random.Random(5)
-    for _ in range(3):
-        conn.start()
-        first = wait_for("progress of the new run", lambda: (
-            (off := stored_offset(cfg)) is not None and (
-                not snapshot_running(off) or off["tributary_snapshot"].get("total", 0) != at_kill[-1])
-            and off), conn, 90, interval=0.005)
-        if not snapshot_running(first):
-            break
-        resumed_at.append(first["tributary_snapshot"]["total"])
-        time.sleep(rnd.uniform(0.05, 0.3))
-        if not snapshot_running(stored_offset(cfg)):
-            break
+    def read_ahead_ran(conn):
         assert READ_AHEAD_LOG in conn.stderr()
-        assert conn.stop(signal.SIGKILL) == -signal.SIGKILL
-        kills += 1
-        after = stored_offset(cfg)
-        assert snapshot_running(after), "an interrupted snapshot must stay in the offset"
-        at_kill.append(after["tributary_snapshot"]["total"])
-    progress = list(zip(at_kill, resumed_at))
-    assert kills >= 2, f"the snapshot finished too fast to kill it twice ({progress})"
-    for killed, resumed in progress:
-        assert resumed > killed, f"restart went back: {killed} rows stored, then {resumed} ({progress})"
-    conn.start()
-    wait_snapshot_done(conn, cfg, watcher, timeout=180)
-    records, _ = read_topic(f"{prefix}.{db}.big", expect=rows, timeout=120)
-    counts = {}
-    for m in records:
-        k, v = decode(m)
-        assert payload(v)["op"] == "r"
-        counts[payload(k)["id"]] = counts.get(payload(k)["id"], 0) + 1
-    missing = [i for i in range(1, rows + 1) if i not in counts]
-    assert not missing, f"{len(missing)} rows lost, e.g. {missing[:5]}"
-    duplicates = sum(c - 1 for c in counts.values())
-    print(f"parallel kill -9 x{kills}: {len(records)} r records for {rows} rows, {duplicates} "
-          f"duplicates, offset totals at kill {progress}")
+
     # Read-ahead keeps at most two emitted chunks unacknowledged: a kill repeats those.
-    assert duplicates <= kills * 2 * chunk, (
-        f"{duplicates} duplicate r records after {kills} kills (chunk {chunk}): resumed from "
-        f"further back than the chunks in flight")
-    assert conn.stop() == 0
+    kill_9_during_snapshot(tributary_bin, tmp_path, workspace, watch, seed=5, unacked_chunks=2,
+                           extra={"snapshot.max.threads": 4}, label="parallel kill -9",
+                           each_run=read_ahead_ran)
 
 
 def test_parallel_table_dropped_mid_snapshot_is_skipped_and_the_rest_read(tributary_bin, tmp_path,
