@@ -99,6 +99,20 @@ SourceMetrics::SourceMetrics(server::MetricsEndpoint& endpoint)
       });
 }
 
+SourceMetrics::~SourceMetrics() {
+  // Same name, help and labels as above: the series stay, their callbacks no longer read
+  // this object (a scrape may come after the connector returned, before the endpoint goes).
+  registry_.SetGaugeCallback(
+      "tributary_streaming_connected",
+      "1 while the binlog stream delivers events or server heartbeats (Connected).", base_,
+      [] { return 0.0; });
+  registry_.SetGaugeCallback(
+      "tributary_streaming_milli_seconds_since_last_event",
+      "Milliseconds since the connector last handled an event that moved its offset "
+      "(MilliSecondsSinceLastEvent); -1 before the first.",
+      base_, [] { return -1.0; });
+}
+
 void SourceMetrics::OnStopped() {
   stopped_.store(true);
   if (snapshot_running_.value() > 0) {
@@ -186,14 +200,18 @@ void PublishSourceMetrics(const MySqlSource::Impl& impl, SourceMetrics& m) {
   // Streaming.
   m.streaming_events_.Set(impl.stream_rows_emitted);
   const SourceOffset& at = impl.cursor.offset();
-  if (at.ts_sec > 0) {
-    m.last_event_ts_.Set(static_cast<double>(at.ts_sec));
-    m.behind_source_ms_.Set(static_cast<double>(std::max<int64_t>(0, now_ms - at.ts_sec * 1000)));
-  }
+  if (at.ts_sec > 0) m.last_event_ts_.Set(static_cast<double>(at.ts_sec));
   if (at.file != m.binlog_file_ || at.pos != m.last_pos_ || at.event != m.last_event_no_ ||
       at.row != m.last_row_) {
     if (m.last_pos_ != 0 || !m.binlog_file_.empty()) {
       m.last_event_ms_.store(now_ms, std::memory_order_relaxed);
+      // Debezium's MilliSecondsBehindSource: measured when an event is handled, so an idle,
+      // caught-up stream (or a stored offset's old timestamp after a restart) does not
+      // show a growing lag.
+      if (at.ts_sec > 0) {
+        m.behind_source_ms_.Set(
+            static_cast<double>(std::max<int64_t>(0, now_ms - at.ts_sec * 1000)));
+      }
     }
     if (at.file != m.binlog_file_) {
       m.binlog_file_ = at.file;

@@ -30,6 +30,9 @@ class SourceMetrics {
  public:
   // Registers every series (all visible, at 0, from the start).
   explicit SourceMetrics(server::MetricsEndpoint& endpoint);
+  // The registry (the endpoint's) outlives this object: its callbacks that read this
+  // object are replaced by constants, under the registry's lock, before it goes.
+  ~SourceMetrics();
   SourceMetrics(const SourceMetrics&) = delete;
   SourceMetrics& operator=(const SourceMetrics&) = delete;
 
