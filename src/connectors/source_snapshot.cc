@@ -290,6 +290,7 @@ Status MySqlSource::Impl::EndSnapshot() {
   DropReadAhead();
   snap_pool.reset();
   spare_chunk_buffers.clear();
+  read_ahead_encodings.clear();  // the encodings (and schemas) of the snapshot's tables
   sequential_chunks = 0;
   read_ahead_failures = 0;
   if (!queued_snaps.empty()) {
