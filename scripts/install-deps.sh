@@ -4,6 +4,8 @@
 #   - Debian packages (libraries, compilers' helpers, MariaDB server, Java, Maven, Python venv)
 #   - the Python test clients, in a venv (scripts/python-env.sh)
 #   - the Kafka jars from Maven Central and the MinIO binary built with Go (cached)
+#   - librdkafka, built once from a pinned upstream release (scripts/deps/librdkafka.sh: Debian
+#     12's 2.0.2 starves a busy consumer and Kafka 4 refuses its SCRAM logins)
 # Set TRIBUTARY_SKIP_SERVICES_DEPS=1 to install only what the C++ build needs.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -11,8 +13,8 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 PACKAGES=(
   # build
   build-essential cmake ninja-build pkg-config ccache git
-  # libraries (never vendored)
-  libmariadb-dev librdkafka-dev libcurl4-openssl-dev libssl-dev libzstd-dev liblz4-dev
+  # libraries (never vendored, except librdkafka: see below; libsasl2-dev is for its GSSAPI)
+  libmariadb-dev libsasl2-dev libcurl4-openssl-dev libssl-dev libzstd-dev liblz4-dev
   libsnappy-dev zlib1g-dev libsimdjson-dev nlohmann-json3-dev libfmt-dev libspdlog-dev
   libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev libisal-dev
   # code tools (clang-19 builds the libFuzzer targets: clang-14 cannot compile <expected>)
@@ -41,6 +43,9 @@ if [ "${#missing[@]}" -gt 0 ]; then
 else
   echo "install-deps: Debian packages present" >&2
 fi
+
+# The C++ build links this one (cmake/Dependencies.cmake finds it in the cache).
+"$ROOT/scripts/deps/librdkafka.sh" >/dev/null
 
 if [ "${TRIBUTARY_SKIP_SERVICES_DEPS:-0}" != 1 ]; then
   "$ROOT/scripts/python-env.sh" >/dev/null

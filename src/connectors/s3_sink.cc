@@ -489,6 +489,10 @@ Result<std::unique_ptr<S3SinkTask>> S3SinkTask::Open(const config::ConnectorConf
   if (!client) return Error(client.error());
   // Bounded prefetch: librdkafka's default queue (64 MiB) would dwarf the object buffers.
   client->SetDefault("queued.max.messages.kbytes", "16384");
+  // When the queue is full the fetcher backs off this long before it looks again
+  // (librdkafka's default: 1 s). A 16 MiB queue holds well under a second of records, so
+  // the default starved the sink (half its throughput): look again after 10 ms.
+  client->SetDefault("fetch.queue.backoff.ms", "10");
   // Larger fetches per partition (librdkafka's 1 MiB default caps one busy partition at
   // a few tens of MB/s).
   client->SetDefault("fetch.message.max.bytes", "8388608");

@@ -10,11 +10,12 @@
 //   - OnRevoked: partitions about to move to another member; finish or drop their work and
 //     Commit here: after the callback returns they are gone;
 //   - OnLost: partitions already taken away (session timeout): do NOT commit, drop work.
-// Known librdkafka 2.0.2 bug (confluentinc/librdkafka#4059, fixed in 2.10): a Commit from
-// the poll loop that races a cooperative rebalance fails with ILLEGAL_GENERATION
-// (returned here as Unavailable) and librdkafka then reports the assignment lost
-// (OnLost) and rejoins; records after the last successful commit are delivered again
-// (at-least-once, nothing lost). Commits made inside OnRevoked are not affected.
+// With a librdkafka older than 2.10 (a system build, -DTRIBUTARY_SYSTEM_RDKAFKA=ON; the
+// linked 2.12.1 has the fix, confluentinc/librdkafka#4059), a Commit from the poll loop
+// that races a cooperative rebalance fails with ILLEGAL_GENERATION (returned here as
+// Unavailable) and librdkafka then reports the assignment lost (OnLost) and rejoins;
+// records after the last successful commit are delivered again (at-least-once, nothing
+// lost). Commits made inside OnRevoked are not affected.
 // Manual mode (Assign): no group protocol; used to read a topic from the beginning to the
 // end (offset store, schema history) with ReadToEnd-style loops over PartitionEof.
 //

@@ -10,9 +10,9 @@ librdkafka) connecting over the same listener.
 
 SCRAM: librdkafka before 2.6.1 cannot authenticate with SCRAM to Kafka 4 brokers (it
 repeats the client nonce in the client-final message, which Kafka 4 rejects as "invalid
-credentials"; confluentinc/librdkafka#4895). The SCRAM test therefore asserts that exact
-failure when `tributary version` reports an older librdkafka, and a working stream
-otherwise (docs/compatibility.md).
+credentials"; confluentinc/librdkafka#4895). Tributary links 2.12.1, so the SCRAM test
+expects a working stream; a build against an older system librdkafka gets that exact
+failure asserted instead (docs/compatibility.md).
 """
 
 import json
