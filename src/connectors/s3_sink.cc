@@ -15,7 +15,9 @@
 #include "connectors/sink_metrics.h"
 #include "connectors/sink_schema_topic.h"
 #include "connectors/topic_partition_writer.h"
+#include "format/json_lines_format.h"
 #include "format/record_value.h"
+#include "format/schemaless_json_transcoder.h"
 #include "kafka/consumer.h"
 #include "kafka/kafka_config.h"
 #include "lake/layout/partitioner.h"
@@ -58,6 +60,29 @@ int UploadThreads(const config::ConnectorConfig& config) {
   return static_cast<int>(std::clamp<int64_t>(config.GetLong(kKey), 1, 64));
 }
 
+// The transcoder of plain JSON values when nothing but the JSON format reads them: the
+// format is JsonFormat, the partitioner reads no field (Default, or time-based on the
+// wall clock or the record's timestamp), and the value may be plain (schemas.enable is
+// not true). Null otherwise: values are parsed into a tree. (Open drops it when a schema
+// topic attaches schemas to the values.)
+std::unique_ptr<format::SchemalessJsonTranscoder> MakeTranscoder(const SinkOptions& options) {
+  if (!options.make_format || options.value_parsing.envelope == format::EnvelopeMode::kRequired) {
+    return nullptr;
+  }
+  const lake::PartitionerOptions& p = options.partitioner;
+  if (p.kind == lake::PartitionerKind::kField ||
+      (p.kind != lake::PartitionerKind::kDefault &&
+       p.timestamp_source == lake::TimestampSource::kRecordField)) {
+    return nullptr;
+  }
+  auto probe = options.make_format();
+  if (!probe) return nullptr;
+  const auto* json = dynamic_cast<const format::JsonLinesFormat*>(probe->get());
+  if (json == nullptr) return nullptr;
+  return std::make_unique<format::SchemalessJsonTranscoder>(json->options(),
+                                                            options.value_parsing.envelope);
+}
+
 constexpr std::chrono::milliseconds kPollTimeout{200};
 constexpr std::chrono::milliseconds kDlqFlushTimeout{60000};
 
@@ -75,6 +100,10 @@ struct S3SinkTask::Impl final : kafka::RebalanceListener {
   std::unique_ptr<DeadLetterQueue> dlq;
   std::unique_ptr<format::RecordValueParser> value_parser;
   std::unique_ptr<format::RecordValueParser> key_parser;
+  // JSON objects with nothing reading the value but the format: plain values go straight
+  // to their line (no tree); null when not applicable (see MakeTranscoder).
+  std::unique_ptr<format::SchemalessJsonTranscoder> transcoder;
+  std::string transcoded_line;  // the line of the current record (reused)
   std::unique_ptr<SchemaTopicTables> schema_topic;  // tributary.parquet.schema.topic
   SinkContext context;
   std::map<kafka::TopicPartition, std::unique_ptr<TopicPartitionWriter>> writers;
@@ -241,8 +270,20 @@ struct S3SinkTask::Impl final : kafka::RebalanceListener {
     sr.value = rec.value();
     if (sr.value) bytes_since_memory_check += sr.value->size();
 
-    auto parsed = value_parser->Parse(sr);
-    if (!parsed) return Fault(rec, w, ErrorStage::kValueConverter, parsed.error());
+    Result<format::ParsedValue> parsed = format::ParsedValue{};
+    transcoded_line.clear();
+    if (transcoder != nullptr && sr.value && transcoder->Transcode(*sr.value, &transcoded_line)) {
+      parsed->kind = format::ValueKind::kPlain;
+      parsed->encoded_json = transcoded_line;
+    } else {
+      parsed = value_parser->Parse(sr);
+      if (!parsed) return Fault(rec, w, ErrorStage::kValueConverter, parsed.error());
+      // Values the transcoder declines mostly (another data set): stop trying.
+      if (transcoder != nullptr && transcoder->declined() > 1000 &&
+          transcoder->declined() > transcoder->transcoded()) {
+        transcoder.reset();
+      }
+    }
     if (parsed->is_null_value()) {
       switch (options.null_behavior) {
         case NullBehavior::kFail:
@@ -419,6 +460,10 @@ struct S3SinkTask::Impl final : kafka::RebalanceListener {
                  "first record to the last commit",
                  options.name, st.records, st.written, st.skipped, st.objects, st.bytes,
                  st.commits, st.spills, st.upload_waits, busy);
+    if (transcoder != nullptr) {
+      spdlog::info("sink '{}': {} values transcoded straight to JSON lines, {} declined (parsed)",
+                   options.name, transcoder->transcoded(), transcoder->declined());
+    }
     return result;
   }
 
@@ -462,6 +507,7 @@ Result<std::unique_ptr<S3SinkTask>> S3SinkTask::Open(const config::ConnectorConf
                  impl->options.name);
   }
   impl->value_parser = std::make_unique<format::RecordValueParser>(impl->options.value_parsing);
+  impl->transcoder = MakeTranscoder(impl->options);
   if (impl->options.store_keys) {
     impl->key_parser = std::make_unique<format::RecordValueParser>(format::RecordValueOptions{});
   }
@@ -481,6 +527,7 @@ Result<std::unique_ptr<S3SinkTask>> S3SinkTask::Open(const config::ConnectorConf
     auto tables = SchemaTopicTables::Open(std::move(**schema_topic));
     if (!tables) return Error(tables.error());
     impl->schema_topic = std::move(*tables);
+    impl->transcoder.reset();
   }
   impl->context.store = impl->store.get();
   impl->context.partitioner = impl->partitioner.get();

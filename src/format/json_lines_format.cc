@@ -6,11 +6,11 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
-#include <deque>
 #include <limits>
 #include <vector>
 
 #include "config/connector_config.h"
+#include "format/member_order_cache.h"
 
 namespace tributary::format {
 
@@ -138,136 +138,6 @@ int32_t JavaStringHash(std::string_view s) {
 
 namespace {
 
-// Members of a JSON object as a Jackson ObjectNode holds them (a repeated name keeps its
-// first position and its last value), in java.util.HashMap iteration order when asked:
-// buckets of a table sized for the entries (16, doubled while size > 0.75 × capacity),
-// entries of one bucket in insertion order. `children` are the object's members in
-// document order; the result lists indices into it.
-void ComputeMemberOrder(const std::vector<JsonView>& children, bool java_order,
-                        std::vector<uint32_t>* order) {
-  order->clear();
-  for (uint32_t i = 0; i < children.size(); ++i) {
-    bool replaced = false;
-    for (uint32_t& m : *order) {
-      if (children[m].key() == children[i].key()) {
-        m = i;
-        replaced = true;
-        break;
-      }
-    }
-    if (!replaced) order->push_back(i);
-  }
-  if (!java_order || order->size() < 2) return;
-  size_t capacity = 16;
-  while (order->size() > capacity * 3 / 4) capacity *= 2;
-  std::vector<std::pair<uint32_t, uint32_t>> keyed;  // (bucket, position in *order)
-  keyed.reserve(order->size());
-  for (uint32_t i = 0; i < order->size(); ++i) {
-    uint32_t h = static_cast<uint32_t>(JavaStringHash(children[(*order)[i]].key()));
-    h ^= h >> 16;
-    keyed.emplace_back(h & static_cast<uint32_t>(capacity - 1), i);
-  }
-  std::sort(keyed.begin(), keyed.end());
-  std::vector<uint32_t> sorted;
-  sorted.reserve(order->size());
-  for (const auto& [bucket, i] : keyed) sorted.push_back((*order)[i]);
-  *order = std::move(sorted);
-}
-
-}  // namespace
-
-// The member orders of the object shapes seen lately (a shape: the member names in
-// document order). Records of a topic repeat a few shapes (a Debezium event: the
-// envelope, the row, the source block), so the order is computed once per shape instead
-// of hashing and sorting every object's names. Small objects only; gives up on data
-// whose shapes do not repeat.
-class MemberOrderCache {
- public:
-  // A cached shape: its member order and, for each position of that order, the text
-  // written before the member's value (a comma after the first, the Jackson-escaped name,
-  // a colon), so repeated shapes do not escape their names again. Immutable once made,
-  // shared: a caller may hold one while nested objects add or evict shapes.
-  struct Shape {
-    bool java_order = true;
-    std::vector<std::string> keys;
-    std::vector<uint32_t> order;
-    std::string prefixes;               // every position's prefix, concatenated
-    std::vector<uint32_t> prefix_ends;  // end of position i's prefix in `prefixes`
-    std::string_view Prefix(size_t i) const {
-      size_t begin = i == 0 ? 0 : prefix_ends[i - 1];
-      return std::string_view(prefixes).substr(begin, prefix_ends[i] - begin);
-    }
-  };
-
-  // The cached shape of `children`, added when new; null when shapes are not cached
-  // (large objects, or data whose shapes do not repeat).
-  std::shared_ptr<const Shape> Find(const std::vector<JsonView>& children, bool java_order) {
-    if (!enabled_ || children.size() > kMaxMembers) return nullptr;
-    for (const auto& shape : shapes_) {
-      if (shape->java_order != java_order || shape->keys.size() != children.size()) continue;
-      bool same = true;
-      for (size_t i = 0; i < children.size() && same; ++i) {
-        same = shape->keys[i] == children[i].key();
-      }
-      if (same) {
-        ++hits_;
-        return shape;
-      }
-    }
-    ++misses_;
-    if (misses_ > 4096 && misses_ > hits_) enabled_ = false;  // shapes do not repeat
-    auto shape = std::make_shared<Shape>();
-    shape->java_order = java_order;
-    for (const JsonView& c : children) shape->keys.emplace_back(c.key());
-    ComputeMemberOrder(children, java_order, &shape->order);
-    for (size_t i = 0; i < shape->order.size(); ++i) {
-      if (i > 0) shape->prefixes.push_back(',');
-      AppendJacksonString(children[shape->order[i]].key(), &shape->prefixes);
-      shape->prefixes.push_back(':');
-      shape->prefix_ends.push_back(static_cast<uint32_t>(shape->prefixes.size()));
-    }
-    if (shapes_.size() < kMaxShapes) {
-      shapes_.push_back(shape);
-    } else {
-      next_victim_ = (next_victim_ + 1) % kMaxShapes;
-      shapes_[next_victim_] = shape;
-    }
-    return shape;
-  }
-
-  // The order of `children` (see ComputeMemberOrder) into *out.
-  void Order(const std::vector<JsonView>& children, bool java_order, std::vector<uint32_t>* out) {
-    if (auto shape = Find(children, java_order)) {
-      *out = shape->order;
-      return;
-    }
-    ComputeMemberOrder(children, java_order, out);
-  }
-
-  // Reusable buffers for the members of an object at nesting `depth` and their order
-  // (references stay valid while deeper levels are added: deques).
-  std::vector<JsonView>& Members(int depth) {
-    if (static_cast<size_t>(depth) >= members_.size()) members_.resize(depth + 1);
-    return members_[depth];
-  }
-  std::vector<uint32_t>& Orders(int depth) {
-    if (static_cast<size_t>(depth) >= orders_.size()) orders_.resize(depth + 1);
-    return orders_[depth];
-  }
-
- private:
-  static constexpr size_t kMaxMembers = 64;
-  static constexpr size_t kMaxShapes = 32;
-  std::vector<std::shared_ptr<const Shape>> shapes_;
-  size_t next_victim_ = 0;
-  std::deque<std::vector<JsonView>> members_;
-  std::deque<std::vector<uint32_t>> orders_;
-  uint64_t hits_ = 0, misses_ = 0;
-  bool enabled_ = true;
-};
-
-namespace {
-
 // JsonNode.doubleValue()/floatValue() of a number token read as a BigDecimal
 // (USE_BIG_DECIMAL_FOR_FLOATS): correctly rounded, and a zero has no sign.
 template <typename T>
@@ -331,6 +201,72 @@ uint32_t JavaKeyHash(ConnectType type, const std::string& text) {
   }
 }
 
+// Java's Double.toString of a decimal token without exponent whose significant digits
+// (leading and trailing zeros dropped) number 2 to 15 and whose decimal exponent is in
+// [-3, 7): such a decimal is the only one of at most 15 digits that rounds to its double
+// (DBL_DIG), so it is the shortest, and Java prints it in plain notation: the token
+// without its trailing fraction zeros (one kept after the point). False otherwise (the
+// caller takes the general path). One-digit values are left out: JDK 19+ picks among
+// one- and two-digit decimals for them.
+bool AppendShortDecimal(std::string_view token, std::string* out) {
+  size_t i = token.starts_with('-') ? 1 : 0;
+  size_t dot = token.find('.', i);
+  if (dot == std::string_view::npos) return false;
+  std::string_view int_part = token.substr(i, dot - i);
+  std::string_view frac = token.substr(dot + 1);
+  if (int_part.empty() || frac.empty()) return false;
+  for (char c : frac) {
+    if (c < '0' || c > '9') return false;  // an exponent
+  }
+  while (frac.size() > 1 && frac.back() == '0') frac.remove_suffix(1);
+  size_t significant;
+  if (int_part != "0") {
+    if (int_part.size() > 7) return false;  // exponent >= 7
+    significant = int_part.size() + (frac == "0" ? 0 : frac.size());
+    if (frac == "0") {  // trailing zeros of the integer part do not count
+      std::string_view t = int_part;
+      while (!t.empty() && t.back() == '0') {
+        t.remove_suffix(1);
+        --significant;
+      }
+    }
+  } else {
+    size_t zeros = 0;
+    while (zeros < frac.size() && frac[zeros] == '0') ++zeros;
+    if (zeros == frac.size() || zeros > 2) return false;  // zero, or exponent < -3
+    significant = frac.size() - zeros;
+  }
+  if (significant < 2 || significant > 15) return false;
+  out->append(token.substr(0, dot + 1));
+  out->append(frac);
+  return true;
+}
+
+}  // namespace
+
+void AppendSchemalessNumber(std::string_view token, bool is_integer, std::string* out) {
+  if (is_integer) {
+    if (VerbatimInteger(token, 18)) {
+      out->append(token);
+    } else {
+      fmt::format_to(std::back_inserter(*out), "{}", JavaLongValue(token));
+    }
+    return;
+  }
+  if (AppendShortDecimal(token, out)) return;
+  std::string text = JavaDoubleText(JavaFloating<double>(token));
+  // Jackson's QUOTE_NON_NUMERIC_NUMBERS (on by default).
+  if (text == "NaN" || text == "Infinity" || text == "-Infinity") {
+    out->push_back('"');
+    out->append(text);
+    out->push_back('"');
+  } else {
+    out->append(text);
+  }
+}
+
+namespace {
+
 class Encoder {
  public:
   Encoder(const JsonLinesOptions& options, MemberOrderCache* cache, std::string* out)
@@ -347,15 +283,7 @@ class Encoder {
       case JsonType::kNull: out_->append("null"); break;
       case JsonType::kBool: out_->append(v.bool_value() ? "true" : "false"); break;
       case JsonType::kString: AppendJacksonString(v.text(), out_); break;
-      case JsonType::kNumber:
-        if (v.is_integer() && VerbatimInteger(v.text(), 18)) {
-          out_->append(v.text());
-        } else if (v.is_integer()) {
-          fmt::format_to(std::back_inserter(*out_), "{}", JavaLongValue(v.text()));
-        } else {
-          out_->append(QuotedIfNotFinite(JavaDoubleText(JavaFloating<double>(v.text()))));
-        }
-        break;
+      case JsonType::kNumber: AppendSchemalessNumber(v.text(), v.is_integer(), out_); break;
       case JsonType::kArray: {
         out_->push_back('[');
         bool first = true;
@@ -370,9 +298,14 @@ class Encoder {
       case JsonType::kObject: {
         out_->push_back('{');
         std::vector<JsonView>& members = cache_->Members(depth);
+        std::vector<std::string_view>& keys = cache_->Keys(depth);
         members.clear();
-        for (JsonView c = v.first_child(); c.valid(); c = c.next_sibling()) members.push_back(c);
-        if (auto shape = cache_->Find(members, options_.java_map_order)) {
+        keys.clear();
+        for (JsonView c = v.first_child(); c.valid(); c = c.next_sibling()) {
+          members.push_back(c);
+          keys.push_back(c.key());
+        }
+        if (auto shape = cache_->FindShared(keys, options_.java_map_order)) {
           for (size_t i = 0; i < shape->order.size(); ++i) {
             out_->append(shape->Prefix(i));
             if (Status s = Schemaless(members[shape->order[i]], depth + 1); !s.ok()) return s;
@@ -667,10 +600,15 @@ class Encoder {
   template <typename F>
   Status ForEachMember(JsonView v, int depth, F&& f) {
     std::vector<JsonView>& members = cache_->Members(depth);
+    std::vector<std::string_view>& keys = cache_->Keys(depth);
     members.clear();
-    for (JsonView c = v.first_child(); c.valid(); c = c.next_sibling()) members.push_back(c);
+    keys.clear();
+    for (JsonView c = v.first_child(); c.valid(); c = c.next_sibling()) {
+      members.push_back(c);
+      keys.push_back(c.key());
+    }
     std::vector<uint32_t>& order = cache_->Orders(depth);
-    cache_->Order(members, options_.java_map_order, &order);
+    cache_->Order(keys, options_.java_map_order, &order);
     for (uint32_t i : order) {
       if (Status s = f(members[i]); !s.ok()) return s;
     }
@@ -692,6 +630,10 @@ Status EncodeConfluentJson(const ParsedValue& value, const JsonLinesOptions& opt
 
 Status EncodeConfluentJson(const ParsedValue& value, const JsonLinesOptions& options,
                            MemberOrderCache* cache, std::string* out) {
+  if (value.encoded_json) {
+    out->append(*value.encoded_json);
+    return Status::Ok();
+  }
   if (value.is_tombstone()) {
     out->append("null");
     return Status::Ok();

@@ -63,6 +63,7 @@ class JsonLinesFormat final : public FormatWriter {
   uint64_t record_count() const override { return records_; }
   uint64_t EstimatedObjectBytes() const override;
   uint64_t BufferedBytes() const override;
+  const JsonLinesOptions& options() const { return options_; }
 
  private:
   JsonLinesOptions options_;
@@ -81,6 +82,12 @@ Status EncodeConfluentJson(const ParsedValue& value, const JsonLinesOptions& opt
 // The same with the member orders of earlier values kept in `cache` (a writer's own).
 Status EncodeConfluentJson(const ParsedValue& value, const JsonLinesOptions& options,
                            MemberOrderCache* cache, std::string* out);
+
+// The text Jackson writes for a JSON number token read as schemaless Connect data:
+// integers as a long (BigInteger.longValue: the low 64 bits), other numbers as
+// Double.toString of the correctly rounded double ("NaN"/"Infinity" quoted). `is_integer`:
+// the token has no fraction and no exponent. REQUIRES: a valid JSON number token.
+void AppendSchemalessNumber(std::string_view token, bool is_integer, std::string* out);
 
 // Java's Double.toString / Float.toString (JDK 19+ shortest form): "1.0", "1.0E10",
 // "1.0E-5", "123.456", "NaN", "Infinity".

@@ -1305,6 +1305,7 @@ std::string DecimalTwosComplement(const DecimalValue& d) {
 
 bool ParsedValue::is_null_value() const {
   if (kind == ValueKind::kTombstone) return true;
+  if (encoded_json) return false;  // a transcoded value is never JSON null
   if (!payload.is_null()) return false;
   return !(schema && schema->default_value);
 }

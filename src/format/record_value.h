@@ -215,6 +215,11 @@ struct ParsedValue {
   JsonView payload;                             // missing for tombstones
   std::shared_ptr<const ConnectSchema> schema;  // null: no schema
   std::optional<DebeziumEnvelope> debezium;     // set when the payload is a Debezium envelope
+  // Set instead of a tree when the sink transcoded a plain JSON value straight to the line
+  // JsonLinesFormat writes (SchemalessJsonTranscoder; `payload` is then missing, `kind`
+  // kPlain): that line without "\n". Views the sink task's line buffer, valid until its
+  // next record.
+  std::optional<std::string_view> encoded_json;
 
   bool is_tombstone() const { return kind == ValueKind::kTombstone; }
   // What the Connect sink sees as a null value: a tombstone, or a JSON null payload

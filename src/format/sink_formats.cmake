@@ -3,6 +3,8 @@ add_library(tributary_sink_formats STATIC
   ${CMAKE_CURRENT_LIST_DIR}/record_value.cc
   ${CMAKE_CURRENT_LIST_DIR}/gzip_stream.cc
   ${CMAKE_CURRENT_LIST_DIR}/json_lines_format.cc
+  ${CMAKE_CURRENT_LIST_DIR}/member_order_cache.cc
+  ${CMAKE_CURRENT_LIST_DIR}/schemaless_json_transcoder.cc
   ${CMAKE_CURRENT_LIST_DIR}/csv_format.cc)
 target_link_libraries(tributary_sink_formats
   PUBLIC tributary_common tributary_config
@@ -12,6 +14,7 @@ tributary_unit_test(sink_formats_test
   SOURCES
     ${CMAKE_CURRENT_LIST_DIR}/record_value_test.cc
     ${CMAKE_CURRENT_LIST_DIR}/json_lines_format_test.cc
+    ${CMAKE_CURRENT_LIST_DIR}/schemaless_json_transcoder_test.cc
     ${CMAKE_CURRENT_LIST_DIR}/csv_format_test.cc
   LIBS tributary_sink_formats)
 if(TRIBUTARY_BUILD_TESTS)
