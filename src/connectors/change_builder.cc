@@ -74,8 +74,14 @@ std::optional<event::TableId> TruncatedTable(std::string_view sql,
 
 Result<const dbz::TableEncoding*> TableEncodings::For(
     const std::shared_ptr<const event::TableSchema>& schema) {
+  // Rows events come in runs per table: the last answer first, without comparing names.
+  // `last_` lives in cache_ (and keeps its schema alive), so the address cannot be reused.
+  if (last_ != nullptr && last_->table == schema) return last_;
   auto it = cache_.find(schema->id);
-  if (it != cache_.end() && it->second->table == schema) return it->second.get();
+  if (it != cache_.end() && it->second->table == schema) {
+    last_ = it->second.get();
+    return last_;
+  }
   auto built = dbz::BuildTableEncoding(schema, options_, filters_);
   if (!built) {
     return Error(built.error().WithContext(
@@ -86,7 +92,8 @@ Result<const dbz::TableEncoding*> TableEncodings::For(
   }
   auto& slot = cache_[schema->id];
   slot = std::move(*built);
-  return slot.get();
+  last_ = slot.get();
+  return last_;
 }
 
 }  // namespace tributary::connectors

@@ -60,6 +60,7 @@ class TableEncodings {
   const format::debezium::EncoderOptions& options_;
   const format::debezium::ColumnFilters& filters_;
   std::map<event::TableId, std::shared_ptr<const format::debezium::TableEncoding>> cache_;
+  const format::debezium::TableEncoding* last_ = nullptr;  // the last answer, owned by cache_
 };
 
 }  // namespace tributary::connectors

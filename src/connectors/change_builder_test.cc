@@ -80,6 +80,25 @@ TEST(TableEncodings, RebuildsOnlyForANewSchemaVersion) {
   ASSERT_TRUE(e2.has_value());
   EXPECT_EQ((*e2)->table.get(), v2.get());
   EXPECT_EQ((*e2)->value_columns.size(), 2u);
+  // Alternating tables: each gets its own encoding, whichever was asked for last.
+  auto other = std::make_shared<event::TableSchema>(*v1);
+  other->id = {"db", "u"};
+  std::shared_ptr<const event::TableSchema> cu = other;
+  auto eu = cache.For(cu);
+  ASSERT_TRUE(eu.has_value());
+  EXPECT_EQ((*eu)->topic, "p.db.u");
+  auto back = cache.For(v2);
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(*back, *e2);
+  auto eu2 = cache.For(cu);
+  ASSERT_TRUE(eu2.has_value());
+  EXPECT_EQ(*eu2, *eu);
+  // The superseded version of db.t asked for again (a stale schema object): rebuilt for it,
+  // never answered with the newer version's encoding.
+  auto old = cache.For(c1);
+  ASSERT_TRUE(old.has_value());
+  EXPECT_EQ((*old)->table.get(), c1.get());
+  EXPECT_EQ((*old)->value_columns.size(), 1u);
 }
 
 TEST(ToDebeziumChanges, CarriesTypeIdsAndSchemas) {

@@ -227,6 +227,9 @@ Result<std::span<const BinlogStreamItem>> BinlogStream::Next(std::chrono::millis
 
 Result<std::span<const BinlogStreamItem>> BinlogStream::NextImpl(
     const std::chrono::milliseconds* max_wait) {
+  // The previous call's events are done with (the span's contract): their row storage
+  // goes back to the decoder for the next rows events.
+  for (mysql::DecodedEvent& e : events_) decoder_.Recycle(e);
   events_.clear();
   items_.clear();
   if (!read_ahead_) return Error(Status::FailedPrecondition("BinlogStream: not open"));

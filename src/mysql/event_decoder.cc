@@ -707,7 +707,8 @@ Result<DecodedEvent> EventDecoder::DecodeBody(const EventHeader& header,
                                   [this](uint64_t id) -> std::shared_ptr<const TableMap> {
                                     auto it = tables_.find(id);
                                     return it == tables_.end() ? nullptr : it->second;
-                                  });
+                                  },
+                                  &spares_);
       if (!rows) return fail(rows.error());
       ev.body = std::move(*rows);
       break;

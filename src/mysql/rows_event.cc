@@ -32,12 +32,23 @@ Kind Classify(EventType t) {
   }
 }
 
-Result<std::vector<bool>> ReadBitmap(ByteReader& r, size_t bits, std::string_view what) {
+// Reads a bitmap of `bits` bits into `out` (its storage reused).
+Status ReadBitmap(ByteReader& r, size_t bits, std::string_view what, std::vector<bool>* out) {
   auto bytes = r.ReadBytes((bits + 7) / 8);
-  if (!bytes) return Error(Status::Corruption(fmt::format("{} bitmap truncated", what)));
-  std::vector<bool> out(bits);
-  for (size_t i = 0; i < bits; ++i) out[i] = (static_cast<uint8_t>((*bytes)[i / 8]) >> (i % 8)) & 1;
-  return out;
+  if (!bytes) return Status::Corruption(fmt::format("{} bitmap truncated", what));
+  out->assign(bits, false);
+  for (size_t i = 0; i < bits; ++i) {
+    (*out)[i] = (static_cast<uint8_t>((*bytes)[i / 8]) >> (i % 8)) & 1;
+  }
+  return Status::Ok();
+}
+
+// Total Values the spare row images of a RowsEventSpares may hold (≈ 3 MB), so that one
+// event of a very wide table does not pin its row storage for the rest of the stream.
+constexpr size_t kMaxSpareValues = 65536;
+
+size_t ImageCapacity(const RowChange& c) {
+  return c.before.values.capacity() + c.after.values.capacity();
 }
 
 // Reads one row image: null bitmap over the present columns, then their values.
@@ -110,8 +121,10 @@ Status ReadImage(ByteReader& r, const TableMap& table, const std::vector<bool>& 
 }  // namespace
 
 Result<RowsEvent> DecodeRowsEvent(EventType type, ByteReader& r, uint8_t post_header_length,
-                                  const TableLookup& lookup) {
+                                  const TableLookup& lookup, RowsEventSpares* spares) {
   Kind kind = Classify(type);
+  RowsEventSpares no_spares;
+  RowsEventSpares& sp = spares != nullptr ? *spares : no_spares;
   RowsEvent ev;
   ev.kind = kind.kind;
   ev.version = kind.version;
@@ -171,14 +184,16 @@ Result<RowsEvent> DecodeRowsEvent(EventType type, ByteReader& r, uint8_t post_he
         table.table, table.columns.size())));
   }
   ev.column_count = static_cast<uint32_t>(*count);
-  auto before = ReadBitmap(r, *count, "columns present");
-  if (!before) return Error(before.error());
-  ev.columns_before = std::move(*before);
+  ev.columns_before = std::move(sp.columns_before);
+  if (Status s = ReadBitmap(r, *count, "columns present", &ev.columns_before); !s.ok()) {
+    return Error(s);
+  }
   bool two_images = kind.kind == RowsKind::kUpdate || kind.kind == RowsKind::kPartialUpdate;
   if (two_images) {
-    auto after = ReadBitmap(r, *count, "columns present after");
-    if (!after) return Error(after.error());
-    ev.columns_after = std::move(*after);
+    ev.columns_after = std::move(sp.columns_after);
+    if (Status s = ReadBitmap(r, *count, "columns present after", &ev.columns_after); !s.ok()) {
+      return Error(s);
+    }
   }
   ByteReader rows = r;
   if (kind.compressed) {
@@ -190,42 +205,57 @@ Result<RowsEvent> DecodeRowsEvent(EventType type, ByteReader& r, uint8_t post_he
   size_t n_before = 0, n_after = 0;
   for (bool p : ev.columns_before) n_before += p;
   for (bool p : ev.columns_after) n_after += p;
-  std::vector<bool> json_cols(table.columns.size());
   size_t n_json = 0;
-  for (size_t i = 0; i < table.columns.size(); ++i) {
-    json_cols[i] = table.columns[i].meta.type == ColumnType::kJson;
-    n_json += json_cols[i];
+  if (kind.kind == RowsKind::kPartialUpdate) {
+    sp.json_columns.assign(table.columns.size(), false);
+    for (size_t i = 0; i < table.columns.size(); ++i) {
+      sp.json_columns[i] = table.columns[i].meta.type == ColumnType::kJson;
+      n_json += sp.json_columns[i];
+    }
   }
+  ev.rows = std::move(sp.rows);
+  ev.rows.clear();
   while (!rows.empty()) {
     size_t row_start = rows.position();
-    RowChange change;
+    // A spare row change (its images empty, their capacity kept) or a new one.
+    if (!sp.free_rows.empty()) {
+      sp.spare_values -= ImageCapacity(sp.free_rows.back());
+      ev.rows.push_back(std::move(sp.free_rows.back()));
+      sp.free_rows.pop_back();
+    } else {
+      ev.rows.emplace_back();
+    }
+    RowChange& change = ev.rows.back();
+    const size_t row_no = ev.rows.size();
     if (kind.kind == RowsKind::kWrite) {
       if (Status s = ReadImage(rows, table, ev.columns_before, n_before, nullptr, nullptr, &change.after); !s.ok()) {
-        return Error(s.WithContext(fmt::format("row {}", ev.rows.size() + 1)));
+        return Error(s.WithContext(fmt::format("row {}", row_no)));
       }
     } else {
       if (Status s = ReadImage(rows, table, ev.columns_before, n_before, nullptr, nullptr, &change.before); !s.ok()) {
-        return Error(s.WithContext(fmt::format("row {} before image", ev.rows.size() + 1)));
+        return Error(s.WithContext(fmt::format("row {} before image", row_no)));
       }
       if (two_images) {
-        std::vector<bool> partial(table.columns.size(), false);
         bool any_partial = false;
         if (kind.kind == RowsKind::kPartialUpdate) {
           auto options = rows.ReadLengthEncoded();
           if (!options) return Error(Status::Corruption("partial update value options truncated"));
           if ((*options & 1) != 0 && n_json > 0) {
-            auto bits = ReadBitmap(rows, n_json, "partial JSON");
-            if (!bits) return Error(bits.error());
+            if (Status s = ReadBitmap(rows, n_json, "partial JSON", &sp.partial_bits); !s.ok()) {
+              return Error(s);
+            }
+            sp.partial.assign(table.columns.size(), false);
             for (size_t i = 0, j = 0; i < table.columns.size(); ++i) {
-              if (json_cols[i]) partial[i] = (*bits)[j++];
-              any_partial |= partial[i];
+              if (sp.json_columns[i]) sp.partial[i] = sp.partial_bits[j++];
+              any_partial |= sp.partial[i];
             }
           }
         }
-        if (Status s = ReadImage(rows, table, ev.columns_after, n_after, any_partial ? &partial : nullptr,
-                                 &change.before, &change.after);
+        if (Status s = ReadImage(rows, table, ev.columns_after, n_after,
+                                 any_partial ? &sp.partial : nullptr, &change.before,
+                                 &change.after);
             !s.ok()) {
-          return Error(s.WithContext(fmt::format("row {} after image", ev.rows.size() + 1)));
+          return Error(s.WithContext(fmt::format("row {} after image", row_no)));
         }
       }
     }
@@ -233,12 +263,37 @@ Result<RowsEvent> DecodeRowsEvent(EventType type, ByteReader& r, uint8_t post_he
     // on would never end).
     if (rows.position() == row_start) {
       return Error(Status::Corruption(fmt::format(
-          "row {} has no columns present but {} bytes of rows follow", ev.rows.size() + 1,
+          "row {} has no columns present but {} bytes of rows follow", row_no,
           rows.remaining())));
     }
-    ev.rows.push_back(std::move(change));
   }
   return ev;
+}
+
+void RecycleRowsEvent(RowsEvent& ev, RowsEventSpares* spares) {
+  for (RowChange& c : ev.rows) {
+    const size_t capacity = ImageCapacity(c);
+    if (spares->free_rows.size() >= RowsEventSpares::kMaxRows ||
+        spares->spare_values + capacity > kMaxSpareValues) {
+      break;
+    }
+    c.before.values.clear();
+    c.after.values.clear();
+    spares->spare_values += capacity;
+    spares->free_rows.push_back(std::move(c));
+  }
+  ev.rows.clear();
+  if (ev.rows.capacity() <= RowsEventSpares::kMaxRows &&
+      ev.rows.capacity() > spares->rows.capacity()) {
+    spares->rows = std::move(ev.rows);
+  }
+  if (ev.columns_before.capacity() > spares->columns_before.capacity()) {
+    spares->columns_before = std::move(ev.columns_before);
+  }
+  if (ev.columns_after.capacity() > spares->columns_after.capacity()) {
+    spares->columns_after = std::move(ev.columns_after);
+  }
+  ev = RowsEvent();
 }
 
 }  // namespace tributary::mysql

@@ -251,10 +251,12 @@ void AppendCodePoint(char32_t cp, Sink& sink) {
 
 bool IsScalarValue(char32_t cp) { return cp < 0xD800 || (cp > 0xDFFF && cp <= 0x10FFFF); }
 
-// Length of the well-formed UTF-8 sequence at in[0], or 0 with *bad set to the length of
-// its maximal ill-formed subpart (at least 1) — the bytes one U+FFFD replaces.
-size_t Utf8SequenceLength(std::string_view in, size_t* bad) {
-  const auto b0 = static_cast<unsigned char>(in[0]);
+// Length of the well-formed UTF-8 sequence at p[0] (`left` >= 1 bytes available), or 0
+// with *bad set to the length of its maximal ill-formed subpart (at least 1) — the bytes
+// one U+FFFD replaces.
+[[gnu::always_inline]] inline size_t Utf8SequenceLength(const unsigned char* p, size_t left,
+                                                     size_t* bad) {
+  const unsigned char b0 = p[0];
   if (b0 < 0x80) return 1;
   size_t need;
   unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
@@ -273,9 +275,8 @@ size_t Utf8SequenceLength(std::string_view in, size_t* bad) {
     return 0;
   }
   for (size_t i = 1; i < need; ++i) {
-    const bool in_range = i < in.size() &&
-                          static_cast<unsigned char>(in[i]) >= (i == 1 ? lo : 0x80) &&
-                          static_cast<unsigned char>(in[i]) <= (i == 1 ? hi : 0xBF);
+    const bool in_range =
+        i < left && p[i] >= (i == 1 ? lo : 0x80) && p[i] <= (i == 1 ? hi : 0xBF);
     if (!in_range) {
       *bad = i;
       return 0;
@@ -284,21 +285,58 @@ size_t Utf8SequenceLength(std::string_view in, size_t* bad) {
   return need;
 }
 
+constexpr uint64_t kHighBits = 0x8080808080808080ull;
+
+uint64_t Load64(const unsigned char* p) {
+  uint64_t w;
+  std::memcpy(&w, p, 8);
+  return w;
+}
+
+// Index of the first byte at or after `i` with its top bit set (`n` when there is none):
+// 16, then 8 bytes per step, the rest byte by byte.
+size_t SkipAscii(const unsigned char* p, size_t i, size_t n) {
+  while (i + 16 <= n) {
+    const uint64_t a = Load64(p + i) & kHighBits;
+    const uint64_t b = Load64(p + i + 8) & kHighBits;
+    if ((a | b) != 0) {
+      if constexpr (std::endian::native == std::endian::little) {
+        return a != 0 ? i + std::countr_zero(a) / 8 : i + 8 + std::countr_zero(b) / 8;
+      }
+      break;
+    }
+    i += 16;
+  }
+  while (i + 8 <= n && (Load64(p + i) & kHighBits) == 0) i += 8;
+  while (i < n && p[i] < 0x80) ++i;
+  return i;
+}
+
+// UTF-8 (and binary read as UTF-8) needs validation only: runs of well-formed text go to
+// the sink as they are, in one piece when the whole value is well-formed. ASCII is
+// skipped a word at a time.
 template <typename Sink>
 void ConvertUtf8(std::string_view in, Sink& sink) {
+  const auto* p = reinterpret_cast<const unsigned char*>(in.data());
+  const size_t n = in.size();
   size_t run = 0;
   size_t i = 0;
-  while (i < in.size()) {
-    size_t bad = 0;
-    const size_t n = Utf8SequenceLength(in.substr(i), &bad);
-    if (n > 0) {
-      i += n;
-      continue;
-    }
-    sink.Append(in.substr(run, i - run));
-    sink.Append(kReplacement);
-    i += bad;
-    run = i;
+  while (true) {
+    i = SkipAscii(p, i, n);
+    if (i >= n) break;
+    // A non-ASCII lead byte: whole sequences while they stay non-ASCII.
+    do {
+      size_t bad = 0;
+      const size_t len = Utf8SequenceLength(p + i, n - i, &bad);
+      if (len > 0) {
+        i += len;
+        continue;
+      }
+      sink.Append(in.substr(run, i - run));
+      sink.Append(kReplacement);
+      i += bad;
+      run = i;
+    } while (i < n && p[i] >= 0x80);
   }
   sink.Append(in.substr(run));
 }
@@ -312,10 +350,10 @@ constexpr std::array<char16_t, 32> kLatin1High = {
 
 template <typename Sink>
 void ConvertSingleByte(std::string_view in, bool ascii_only, Sink& sink) {
+  const auto* p = reinterpret_cast<const unsigned char*>(in.data());
   size_t run = 0;
-  for (size_t i = 0; i < in.size(); ++i) {
-    const auto c = static_cast<unsigned char>(in[i]);
-    if (c < 0x80) continue;
+  for (size_t i = SkipAscii(p, 0, in.size()); i < in.size(); i = SkipAscii(p, i + 1, in.size())) {
+    const unsigned char c = p[i];
     sink.Append(in.substr(run, i - run));
     if (ascii_only) {
       sink.Append(kReplacement);
