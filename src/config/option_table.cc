@@ -693,10 +693,12 @@ std::vector<OptionDef> BuildTable() {
        .rejected = {{"custom", "custom lock modes are Java classes"}},
        .applies = kSource,
        .group = "MySQL source: snapshot",
-       .doc = "`minimal`/`extended`: FLUSH TABLES WITH READ LOCK while the schema and binlog "
-              "position are read at the first start (and, on MySQL, while each snapshot "
-              "chunk's view opens: milliseconds); `none`: no lock (MySQL snapshots then use "
-              "watermarks, see `tributary.snapshot.method`). Rows are never read under a lock."},
+       .doc = "`minimal`: FLUSH TABLES WITH READ LOCK while the schema and binlog position "
+              "are read at the first start (and, on MySQL, while each snapshot chunk's view "
+              "opens: milliseconds); rows are never read under it. `extended`: as `minimal`, "
+              "and the global read lock is also held from the initial snapshot's first chunk "
+              "to its end (Debezium: writes blocked for the whole snapshot). `none`: no lock "
+              "(MySQL snapshots then use watermarks, see `tributary.snapshot.method`)."},
       {.name = "snapshot.max.threads",
        .type = T::kInt,
        .default_value = "1",
@@ -710,11 +712,16 @@ std::vector<OptionDef> BuildTable() {
               "a key use one reader). 1 = one reader."},
       {.name = "snapshot.fetch.size",
        .type = T::kInt,
-       .default_value = "10000",
-       .min = 1,
+       .default_value = "0",
+       .min = 0,
        .applies = kSource,
        .group = "MySQL source: snapshot",
-       .doc = "Rows read per round trip during a snapshot."},
+       .doc = "Most rows one query of the initial snapshot reads (a chunk: one SELECT, its "
+              "rows streamed; each chunk its own consistent view, its offset stored after "
+              "it). 0 = chunks of about 8 MiB from the table's average row length. Smaller "
+              "values mean shorter queries and views on the server, more round trips. "
+              "Incremental snapshots use `incremental.snapshot.chunk.size`; tables without a "
+              "key are read in one query whatever this says."},
       {.name = "snapshot.include.collection.list",
        .type = T::kList,
        .default_value = "",
@@ -738,7 +745,18 @@ std::vector<OptionDef> BuildTable() {
        .min = 0,
        .applies = kSource,
        .group = "MySQL source: snapshot",
-       .doc = "Wait this long before the snapshot starts, in ms."},
+       .doc = "Wait this long before the initial snapshot's first chunk (also when it "
+              "resumes after a restart), in ms; a stop ends the wait."},
+      {.name = "snapshot.lock.timeout.ms",
+       .type = T::kLong,
+       .default_value = "10000",
+       .min = 1,
+       .applies = kSource,
+       .group = "MySQL source: snapshot",
+       .doc = "Longest wait of a snapshot's FLUSH TABLES WITH READ LOCK (lock method, "
+              "`extended`), in ms (rounded up to seconds: `lock_wait_timeout`). While it waits "
+              "for another session's running statement, every writer of the server waits "
+              "too; past this the snapshot stops with an error naming the setting."},
       {.name = "incremental.snapshot.chunk.size",
        .type = T::kInt,
        .default_value = "1024",

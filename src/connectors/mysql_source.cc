@@ -152,6 +152,8 @@ Status MySqlSource::Impl::ConnectKafka(std::stop_token stop) {
   if (int64_t qb = cfg.GetLong("max.queue.size.in.bytes"); qb > 0) {
     po.queue_max_kbytes = static_cast<int>(std::max<int64_t>(qb / 1024, 1024));
   }
+  // Wakes a snapshot chunk waiting for its records' acknowledgement (ChunkDone).
+  po.on_acked = [this](uint64_t) { ack_wait.Notify(); };
   auto p = kafka::Producer::Open(std::move(po));
   if (!p) return p.error().WithContext("opening the Kafka producer");
   producer = std::move(*p);

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -83,6 +84,30 @@ inline void SleepFor(milliseconds d, std::stop_token stop) {
   cv.wait_for(lock, stop, d, [] { return false; });
 }
 
+// Wakes a wait for Kafka's acknowledgements (ChunkDone's, for the previous chunk):
+// Notify() is meant for ProducerOptions::on_acked (the delivery thread); without it the
+// wait rechecks every millisecond.
+struct AckWait {
+  std::mutex mu;
+  std::condition_variable_any cv;
+  std::atomic<bool> waiting{false};
+  void Notify() {
+    if (!waiting.load(std::memory_order_acquire)) return;
+    std::lock_guard lock(mu);
+    cv.notify_all();
+  }
+  // Until done() (called under mu), the deadline or the stop token.
+  template <typename Done>
+  void Wait(Done done, Clock::time_point deadline, std::stop_token stop) {
+    std::unique_lock lock(mu);
+    waiting.store(true, std::memory_order_release);
+    while (!done() && Clock::now() < deadline && !stop.stop_requested()) {
+      cv.wait_for(lock, stop, milliseconds(1), done);
+    }
+    waiting.store(false, std::memory_order_release);
+  }
+};
+
 }  // namespace source_detail
 
 struct MySqlSource::Impl {
@@ -118,6 +143,8 @@ struct MySqlSource::Impl {
   kafka::ClientConfig admin_config;
 
   // ------------------------------------------------------------------ runtime
+  // Before `producer`, so it outlives the producer's delivery thread (on_acked).
+  source_detail::AckWait ack_wait;
   std::unique_ptr<kafka::Producer> producer;
   std::unique_ptr<kafka::Admin> admin;
   std::unique_ptr<kafka::SourceOffsetStore> offsets;
@@ -193,6 +220,18 @@ struct MySqlSource::Impl {
   std::unique_ptr<snapshot::RateLimiter> limiter;
   dbz::RecordBuffer held;                             // a snapshot row sent one row late
   std::map<event::TableId, uint64_t> chunk_rows_of;   // rows per chunk, by row width
+  uint64_t fetch_rows = 0;        // snapshot.fetch.size: most rows per chunk query (0: none)
+  // Rows of an initial-snapshot chunk, capped by snapshot.fetch.size.
+  uint64_t FetchCap(uint64_t rows) const {
+    return fetch_rows > 0 ? std::min(rows, fetch_rows) : rows;
+  }
+  milliseconds snapshot_delay{0};  // snapshot.delay.ms, before this run's first chunk
+  bool snapshot_delay_done = false;
+  int64_t lock_timeout_ms = 10000;  // snapshot.lock.timeout.ms: FLUSH TABLES WITH READ LOCK
+  uint64_t snap_sql_id = 0;         // the server's id of snap_sql (KILL QUERY on stop)
+  // snapshot.locking.mode=extended: a connection holding FLUSH TABLES WITH READ LOCK from
+  // the initial snapshot's first chunk to its end (Debezium: writes blocked meanwhile).
+  std::unique_ptr<mysql::SqlConnection> extended_lock;
   Clock::time_point snapshot_started = Clock::now();
   std::string snapshot_method = "auto";  // tributary.snapshot.method
   bool read_only = false;                // read.only: no watermark writes
@@ -218,13 +257,12 @@ struct MySqlSource::Impl {
   // worker connections read and encode the next chunks ahead, each in its own view,
   // views opened in chunk order; this thread emits them strictly in chunk order
   // (source_snapshot.cc, "Read-ahead"). Workers touch only their ReadAheadChunk, the
-  // (immutable) encoder options and `limiter` under `limiter_mu`.
+  // (immutable) encoder options and `limiter` (thread-safe).
   int snapshot_threads = 1;
   struct ReadAheadChunk;  // source_snapshot.cc
   std::unique_ptr<snapshot::ChunkReaderPool> snap_pool;
   std::deque<std::shared_ptr<ReadAheadChunk>> read_ahead;  // submitted, in chunk order
   std::vector<dbz::RecordBuffer> spare_chunk_buffers;      // their capacity, reused
-  std::mutex limiter_mu;
   int sequential_chunks = 0;  // after a reader's failure: chunks read the one-thread way
   int read_ahead_failures = 0;  // reader failures since the last chunk they delivered
   int view_retakes = 0;       // read-ahead views found behind the stream, in a row
@@ -259,6 +297,7 @@ struct MySqlSource::Impl {
   // Reads the next chunk in a consistent view at binlog position S, brings the stream to
   // S and emits the chunk's rows as `r` events there.
   Status SnapshotChunk(BinlogStream& stream, ResumeSkipper& skipper, std::stop_token stop);
+  Status SnapshotStep(BinlogStream& stream, ResumeSkipper& skipper, std::stop_token stop);
   Status CatchUp(BinlogStream& stream, ResumeSkipper& skipper, const BinlogPosition& to,
                  std::stop_token stop);
   Status HandleItems(std::span<const BinlogStreamItem> batch, ResumeSkipper& skipper,

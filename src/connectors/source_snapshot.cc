@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <functional>
 #include <limits>
+#include <optional>
 #include <regex>
 #include <thread>
 
@@ -103,10 +104,35 @@ Result<BinlogPosition> ServerPosition(mysql::SqlConnection& conn) {
   return at;
 }
 
+// FLUSH TABLES WITH READ LOCK waiting at most `timeout_ms` (snapshot.lock.timeout.ms):
+// while it waits for a running statement (another client's long query) it already blocks
+// every writer of the server, so it must not wait long. lock_wait_timeout is set for this
+// statement only (the session's SELECTs keep the server's default).
+Status TakeGlobalReadLock(mysql::SqlConnection& conn, int64_t timeout_ms) {
+  const int64_t secs = std::max<int64_t>(1, (timeout_ms + 999) / 1000);
+  if (Status s = conn.Execute(fmt::format("SET SESSION lock_wait_timeout = {}", secs)); !s.ok()) {
+    return s.WithContext("snapshot: setting lock_wait_timeout");
+  }
+  Status s = conn.Execute("FLUSH TABLES WITH READ LOCK");
+  (void)conn.Execute("SET SESSION lock_wait_timeout = DEFAULT");
+  if (s.ok()) return s;
+  if (s.message().find("1205") != std::string::npos ||
+      s.message().find("ock wait timeout") != std::string::npos) {
+    return Status::FailedPrecondition(fmt::format(
+        "snapshot: FLUSH TABLES WITH READ LOCK waited longer than snapshot.lock.timeout.ms "
+        "({} ms) for another session's statement or LOCK TABLES (writers are blocked while it "
+        "waits, so it gives up): {}",
+        timeout_ms, s.message()));
+  }
+  return s.WithContext("snapshot: FLUSH TABLES WITH READ LOCK (grant RELOAD, or use "
+                       "snapshot.mode=no_data)");
+}
+
 // Opens a consistent view on `conn` and returns the binlog position it corresponds to:
 // MariaDB reports it (Binlog_snapshot_file/position, no lock); elsewhere (`lock`) the
 // view is opened under FLUSH TABLES WITH READ LOCK held for the two statements only.
-Result<BinlogPosition> OpenConsistentView(mysql::SqlConnection& conn, bool lock) {
+Result<BinlogPosition> OpenConsistentView(mysql::SqlConnection& conn, bool lock,
+                                          int64_t lock_timeout_ms) {
   if (!lock) {
     if (Status s = conn.Execute("START TRANSACTION WITH CONSISTENT SNAPSHOT"); !s.ok()) {
       return Error(s.WithContext("snapshot"));
@@ -127,10 +153,7 @@ Result<BinlogPosition> OpenConsistentView(mysql::SqlConnection& conn, bool lock)
     }
     return at;
   }
-  if (Status s = conn.Execute("FLUSH TABLES WITH READ LOCK"); !s.ok()) {
-    return Error(s.WithContext("snapshot: FLUSH TABLES WITH READ LOCK (grant RELOAD, or use "
-                               "snapshot.mode=no_data)"));
-  }
+  if (Status s = TakeGlobalReadLock(conn, lock_timeout_ms); !s.ok()) return Error(s);
   Status s = conn.Execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
   BinlogPosition at;
   if (s.ok()) {
@@ -147,6 +170,14 @@ Result<BinlogPosition> OpenConsistentView(mysql::SqlConnection& conn, bool lock)
   return at;
 }
 
+// Ends the statement connection `id` runs (a FLUSH TABLES WITH READ LOCK waiting behind
+// another client's query does not see the stop token), from a connection of its own.
+void KillQuery(const mysql::BinlogClientOptions& options, uint64_t id) {
+  auto conn = mysql::SqlConnection::Connect(options);
+  if (!conn) return;  // the statement ends at its lock timeout instead
+  (void)(*conn)->Execute(fmt::format("KILL QUERY {}", id));
+}
+
 // The `source.snapshot` marker of a row, with Debezium's precedence.
 std::string_view SnapshotMarker(bool incremental, bool first_table, bool last_table,
                                 bool first_in_table, bool last_in_table) {
@@ -156,6 +187,109 @@ std::string_view SnapshotMarker(bool incremental, bool first_table, bool last_ta
   if (last_in_table) return "last_in_data_collection";
   if (first_in_table) return "first_in_data_collection";
   return "true";
+}
+
+// What one chunk's row loop needs besides the rows (ChunkRows below).
+struct ChunkRowsSpec {
+  const dbz::TableEncoding* encoding = nullptr;
+  bool incremental = false;
+  bool first_table = false;  // markers: the snapshot's first / last table
+  bool last_table = false;
+  bool table_start = false;  // the table's first chunk: its first row opens the table
+  // 0: every row the query returns; else at most `limit` rows, an extra row saying the
+  // table goes on (then `last_key` is the `limit`-th row's key).
+  uint64_t limit = 0;
+  // The rows' end is the table's end (no extra row): the last row carries the closing
+  // marker. False for a read-ahead range (lo, hi], which a tail chunk follows.
+  bool end_closes_table = true;
+  std::string_view table_name;  // for errors
+  std::string_view after;       // the chunk's start key, for errors
+};
+
+struct ChunkRowsResult {
+  uint64_t rows = 0;
+  bool more = false;
+  std::string last_key;
+};
+
+// The row loop of a snapshot chunk, shared by the connector's thread (one reader) and
+// the read-ahead workers: rows from `reader` encoded as `r` records into `*out`.
+// kPerRow (one reader): each row's records are handed to deliver(*out) when the next row
+// arrives (one row late, so the table's last row can be re-encoded with its closing
+// marker), and `*out` is cleared; else the chunk accumulates in `*out`. throttle(rows,
+// bytes) is called every 1024 rows and once for the rest. Returns at `stop` with
+// what was read so far (the caller checks the token).
+template <bool kPerRow, typename Deliver, typename Throttle>
+Status ChunkRows(snapshot::RowReader& reader, dbz::EventEncoder& encoder, dbz::ChangeEvent& ce,
+                 const ChunkRowsSpec& spec, dbz::RecordBuffer* out, ChunkRowsResult* result,
+                 Deliver&& deliver, Throttle&& throttle, std::stop_token stop) {
+  uint64_t n = 0;
+  size_t before_row = out->size();
+  auto encode = [&](const std::vector<event::Value>& row, bool first, bool last) -> Status {
+    before_row = out->size();
+    ce.after = row;  // a view of the reader's row: no copy
+    ce.source.snapshot = SnapshotMarker(spec.incremental, spec.first_table, spec.last_table,
+                                        first, last);
+    // Processing time, read once per 64 rows (a clock call per row cost ~3% of a chunk).
+    if ((n & 63) == 1 || last) ce.ts_ns = NowNs();
+    if (Status s = encoder.Encode(*spec.encoding, ce, out); !s.ok()) {
+      return s.WithContext(fmt::format("snapshot of {} after key {}", spec.table_name,
+                                       spec.after.empty() ? "(start)" : spec.after));
+    }
+    return Status::Ok();
+  };
+  const std::vector<event::Value>* last_row = nullptr;
+  uint64_t bytes_before = reader.bytes_read();
+  uint64_t rows_before = 0;
+  Status failed;
+  while (!stop.stop_requested()) {
+    auto row = reader.Next();
+    if (!row) {
+      failed = row.error();
+      break;
+    }
+    if (*row == nullptr) break;
+    if (spec.limit != 0 && n == spec.limit) {
+      result->more = true;
+      break;
+    }
+    if constexpr (kPerRow) {
+      if (n > 0) {
+        if (Status s = deliver(*out); !s.ok()) {
+          failed = s;
+          break;
+        }
+        out->Clear();
+      }
+    }
+    ++n;
+    if (spec.limit != 0 && n == spec.limit) result->last_key = reader.LastKeyJson();
+    if (Status s = encode(**row, spec.table_start && n == 1, false); !s.ok()) {
+      failed = s;
+      break;
+    }
+    last_row = *row;
+    if (n % 1024 == 0) {
+      uint64_t bytes = reader.bytes_read();
+      throttle(n - rows_before, bytes - bytes_before);
+      rows_before = n;
+      bytes_before = bytes;
+    }
+  }
+  result->rows = n;
+  if (failed.ok() && !stop.stop_requested() && last_row != nullptr) {
+    if (spec.end_closes_table && !result->more) {
+      // The table ends in this chunk: its last row again, with the closing marker (a
+      // reader that returned its end leaves the last row in place).
+      while (out->size() > before_row) out->PopBack();
+      failed = encode(*last_row, spec.table_start && n == 1, true);
+    }
+    if constexpr (kPerRow) {
+      if (failed.ok()) failed = deliver(*out);
+    }
+  }
+  if (n > rows_before) throttle(n - rows_before, reader.bytes_read() - bytes_before);
+  return failed;
 }
 
 }  // namespace
@@ -217,6 +351,9 @@ Status MySqlSource::Impl::ConfigureSnapshot() {
   kafka_signals = std::find(channels.begin(), channels.end(), "kafka") != channels.end();
   progress = std::make_unique<snapshot::Progress>(
       milliseconds(std::max<int64_t>(1000, cfg.GetLong("snapshot.progress.interval.ms"))));
+  fetch_rows = static_cast<uint64_t>(std::max<int64_t>(0, cfg.GetLong("snapshot.fetch.size")));
+  snapshot_delay = milliseconds(std::max<int64_t>(0, cfg.GetLong("snapshot.delay.ms")));
+  lock_timeout_ms = std::max<int64_t>(1, cfg.GetLong("snapshot.lock.timeout.ms"));
   limiter = std::make_unique<snapshot::RateLimiter>(
       static_cast<uint64_t>(std::max<int64_t>(0, cfg.GetLong("snapshot.max.rows.per.second"))),
       static_cast<uint64_t>(std::max<int64_t>(0, cfg.GetLong("snapshot.max.bytes.per.second"))));
@@ -286,6 +423,10 @@ Status MySqlSource::Impl::EndSnapshot() {
                snapshot::SnapshotKindName(snap->kind), snap->rows_total, snap->tables_total, secs);
   const bool initial = snap->kind == snapshot::SnapshotKind::kInitial;
   snap.reset();
+  if (initial && extended_lock) {
+    extended_lock.reset();  // the connection's end releases the global read lock
+    spdlog::info("snapshot.locking.mode=extended: global read lock released");
+  }
   // The reader threads and their connections end with the snapshot.
   DropReadAhead();
   snap_pool.reset();
@@ -342,12 +483,16 @@ Status MySqlSource::Impl::OpenSnapshotConnection() {
   auto conn = ConnectSnapshotSession(binlog);
   if (!conn) return conn.error();
   snap_sql = std::move(*conn);
+  snap_sql_id = 0;
+  if (auto id = snap_sql->QueryValue("SELECT CONNECTION_ID()"); id && *id) {
+    snap_sql_id = std::strtoull((*id)->c_str(), nullptr, 10);
+  }
   return Status::Ok();
 }
 
 // Opens the chunk's consistent view and returns the binlog position it corresponds to.
 Result<BinlogPosition> MySqlSource::Impl::BeginChunkView(bool lock) {
-  return OpenConsistentView(*snap_sql, lock);
+  return OpenConsistentView(*snap_sql, lock, lock_timeout_ms);
 }
 
 Status MySqlSource::Impl::HandleItems(std::span<const BinlogStreamItem> batch,
@@ -456,6 +601,7 @@ Result<std::optional<MySqlSource::Impl::ChunkPlan>> MySqlSource::Impl::PlanChunk
     plan.limit = incremental || chunk_rows_explicit
                      ? incremental_chunk_rows
                      : chunk_rows_of.try_emplace(plan.id, 8192).first->second;
+    if (!incremental) plan.limit = FetchCap(plan.limit);
   }
   spec.limit = keyed ? plan.limit + 1 : 0;  // one row more says whether the table goes on
   auto select = snapshot::BuildChunkSelect(spec);
@@ -474,8 +620,6 @@ Status MySqlSource::Impl::ReadChunk(const ChunkPlan& plan, const BinlogPosition&
                                     std::stop_token stop) {
   auto reader = snapshot::RowReader::Open(*snap_sql, plan.schema, plan.select, plan.key_columns);
   if (!reader) return reader.error();
-  const bool incremental = snap->kind == snapshot::SnapshotKind::kIncremental;
-  const bool keyed = !plan.key_columns.empty();
   dbz::ChangeEvent ce;
   ce.op = dbz::Operation::kRead;
   ce.source.ts_us = NowMs() * 1000;
@@ -483,69 +627,29 @@ Status MySqlSource::Impl::ReadChunk(const ChunkPlan& plan, const BinlogPosition&
   ce.source.pos = static_cast<int64_t>(at.pos);
   ce.source.db = plan.id.database;
   ce.source.table = plan.id.table;
-  auto marker = [&](bool first_in_table, bool last_in_table) -> std::string_view {
-    return SnapshotMarker(incremental, snap->first_table(), snap->last_table(), first_in_table,
-                          last_in_table);
-  };
-  uint64_t encoded = 0;
-  auto encode = [&](const std::vector<event::Value>& row, bool first, bool last) -> Status {
-    held.Clear();
-    ce.after = row;
-    ce.source.snapshot = marker(first, last);
-    // Processing time, read once per 64 rows (a clock call per row cost ~3% of a chunk).
-    if ((encoded++ & 63) == 0) ce.ts_ns = NowNs();
-    if (Status s = encoder->Encode(*plan.table, ce, &held); !s.ok()) {
-      return s.WithContext(fmt::format("snapshot of {} after key {}", TableName(plan.id),
-                                       snap->after_key.value_or("(start)")));
-    }
-    return Status::Ok();
-  };
-  uint64_t n = 0;
-  bool have_held = false;
-  uint64_t bytes_before = (*reader)->bytes_read();
-  const std::vector<event::Value>* last_row = nullptr;
-  Status failed;
-  while (!stop.stop_requested()) {
-    auto row = (*reader)->Next();
-    if (!row) {
-      failed = row.error();
-      break;
-    }
-    if (*row == nullptr) break;
-    if (keyed && n == plan.limit) {
-      out->more = true;
-      break;
-    }
-    if (have_held) {
-      if (Status s = deliver(held); !s.ok()) {
-        failed = s;
-        break;
-      }
-    }
-    ++n;
-    if (keyed && n == plan.limit) out->last_key = (*reader)->LastKeyJson();
-    if (Status s = encode(**row, snap->rows_in_table == 0 && n == 1, false); !s.ok()) {
-      failed = s;
-      break;
-    }
-    have_held = true;
-    last_row = *row;
-    if (n % 1024 == 0) {
-      uint64_t bytes = (*reader)->bytes_read();
-      limiter->Acquire(1024, bytes - bytes_before, stop);
-      progress->AddRows(1024, bytes - bytes_before);
-      bytes_before = bytes;
-    }
-  }
-  out->rows = n;
+  const std::string name = TableName(plan.id);
+  ChunkRowsSpec spec;
+  spec.encoding = plan.table;
+  spec.incremental = snap->kind == snapshot::SnapshotKind::kIncremental;
+  spec.first_table = snap->first_table();
+  spec.last_table = snap->last_table();
+  spec.table_start = snap->rows_in_table == 0;
+  spec.limit = plan.key_columns.empty() ? 0 : plan.limit;
+  spec.table_name = name;
+  spec.after = snap->after_key ? std::string_view(*snap->after_key) : std::string_view();
+  ChunkRowsResult result;
+  held.Clear();
+  Status failed = ChunkRows<true>(
+      **reader, *encoder, ce, spec, &held, &result, deliver,
+      [&](uint64_t rows, uint64_t bytes) {
+        limiter->Acquire(rows, bytes, stop);
+        progress->AddRows(rows, bytes);
+      },
+      stop);
+  out->rows = result.rows;
+  out->more = result.more;
+  out->last_key = std::move(result.last_key);
   out->stopped = stop.stop_requested();
-  if (failed.ok() && !out->stopped && have_held) {
-    // The table ends in this chunk: its last row again, with the closing marker (a reader
-    // that returned its end leaves the last row in place).
-    if (!out->more) failed = encode(*last_row, snap->rows_in_table == 0 && n == 1, true);
-    if (failed.ok()) failed = deliver(held);
-  }
-  progress->AddRows(n % 1024, (*reader)->bytes_read() - bytes_before);
   (void)(*reader)->Finish();
   return failed;
 }
@@ -568,11 +672,10 @@ Status MySqlSource::Impl::ChunkDone(const ChunkRead& read, const std::stop_token
     // Read-ahead: the chunk just sent is acknowledged while the next one is sent; this
     // thread waits only for the previous chunk's records, then stores the newest offset
     // whose records are all acknowledged. A crash repeats at most two chunks.
-    const auto deadline = Clock::now() + source_detail::kKafkaTimeout;
-    while (producer->AckedThrough() < previous_chunk_sequence && !producer->FirstFailure() &&
-           Clock::now() < deadline && !window->stop_requested()) {
-      std::this_thread::sleep_for(std::chrono::microseconds(200));
-    }
+    const uint64_t through = previous_chunk_sequence;
+    ack_wait.Wait(
+        [&] { return producer->AckedThrough() >= through || producer->FirstFailure().has_value(); },
+        Clock::now() + source_detail::kKafkaTimeout, *window);
     previous_chunk_sequence = producer->LastSequence();
     return FlushOffsets(false);
   }
@@ -584,17 +687,50 @@ Status MySqlSource::Impl::ChunkDone(const ChunkRead& read, const std::stop_token
 
 Status MySqlSource::Impl::SnapshotChunk(BinlogStream& stream, ResumeSkipper& skipper,
                                         std::stop_token stop) {
+  Status s = SnapshotStep(stream, skipper, stop);
+  if (!s.ok() && extended_lock) {
+    // Writers do not wait while the connector retries or stops (taken again at the next
+    // chunk).
+    extended_lock.reset();
+    spdlog::info("snapshot.locking.mode=extended: global read lock released ({})", s.message());
+  }
+  return s;
+}
+
+Status MySqlSource::Impl::SnapshotStep(BinlogStream& stream, ResumeSkipper& skipper,
+                                       std::stop_token stop) {
   if (snap->done()) return EndSnapshot();
-  if (ReadAheadApplies()) return ReadAheadChunkStep(stream, skipper, stop);
-  DropReadAhead();
-  if (sequential_chunks > 0) --sequential_chunks;
-  if (Status s = OpenSnapshotConnection(); !s.ok()) return s;
   // The method: MariaDB reports a consistent view's binlog position; elsewhere the view
   // is opened under a brief global read lock, or (no lock allowed) watermarks are used.
   const bool by_view = mariadb && snapshot_method != "lock" && snapshot_method != "watermark";
   const bool by_lock =
       !by_view && snapshot_method != "watermark" &&
       (snapshot_method == "lock" || (snapshot_method == "auto" && locking_mode != "none"));
+  const bool initial = snap->kind == snapshot::SnapshotKind::kInitial;
+  if (!snapshot_delay_done) {
+    // snapshot.delay.ms: once per run, before the initial snapshot's first chunk (also
+    // when it resumes), as Debezium waits before its snapshot.
+    snapshot_delay_done = true;
+    if (initial && snapshot_delay.count() > 0) {
+      spdlog::info("snapshot.delay.ms: waiting {} ms before the snapshot", snapshot_delay.count());
+      SleepFor(snapshot_delay, stop);
+      if (stop.stop_requested()) return Status::Ok();
+    }
+  }
+  if (initial && locking_mode == "extended" && (by_view || by_lock) && !extended_lock) {
+    // Debezium's extended mode: writes blocked for the whole snapshot (released by
+    // EndSnapshot, or with the connection when the connector stops or dies).
+    auto conn = ConnectSnapshotSession(binlog);
+    if (!conn) return conn.error();
+    if (Status s = TakeGlobalReadLock(**conn, lock_timeout_ms); !s.ok()) return s;
+    extended_lock = std::move(*conn);
+    spdlog::info("snapshot.locking.mode=extended: FLUSH TABLES WITH READ LOCK held until the "
+                 "snapshot ends (the server's writers wait meanwhile)");
+  }
+  if (ReadAheadApplies()) return ReadAheadChunkStep(stream, skipper, stop);
+  DropReadAhead();
+  if (sequential_chunks > 0) --sequential_chunks;
+  if (Status s = OpenSnapshotConnection(); !s.ok()) return s;
   if (!by_view && !by_lock) return WatermarkChunk(stop);
   const event::TableId id = snap->tables.front();
 
@@ -602,10 +738,18 @@ Status MySqlSource::Impl::SnapshotChunk(BinlogStream& stream, ResumeSkipper& ski
   // the binlog a moment before its commit became visible is not in the view yet).
   BinlogPosition at;
   const BinlogPosition here{stream_file, stream_pos, "", 0, false};
+  // A stop while the server keeps a statement of this chunk waiting (FLUSH TABLES WITH
+  // READ LOCK or the SELECT behind another client's lock) ends it with KILL QUERY: the
+  // stop token is only seen between rows.
+  auto kill = [options = binlog, id = snap_sql_id] {
+    if (id != 0) KillQuery(options, id);
+  };
+  std::stop_callback<decltype(kill)> kill_on_stop(stop, kill);
   for (int attempt = 0;; ++attempt) {
     auto view = BeginChunkView(by_lock);
     if (!view) {
       snap_sql.reset();
+      if (stop.stop_requested()) return Status::Ok();  // killed on the way out
       return view.error();
     }
     if (ComparePositions(*view, here) >= 0) {
@@ -691,11 +835,11 @@ struct MySqlSource::Impl::ReadAheadChunk final : snapshot::ChunkJob {
   std::shared_ptr<const event::TableSchema> keys_schema;  // the key columns alone (seeks)
   std::shared_ptr<const dbz::TableEncoding> encoding;
   const dbz::EncoderOptions* options = nullptr;  // the connector's, immutable
-  snapshot::RateLimiter* limiter = nullptr;      // under *limiter_mu
-  std::mutex* limiter_mu = nullptr;
+  snapshot::RateLimiter* limiter = nullptr;      // thread-safe
   snapshot::ChunkSpec spec;  // key columns, condition, override (spec.table: schema.get())
   uint64_t limit = 0;        // rows per chunk
   bool lock = false;         // the view under FLUSH TABLES WITH READ LOCK
+  int64_t lock_timeout_ms = 0;  // ... waiting at most this long (snapshot.lock.timeout.ms)
   bool incremental = false;
   bool first_table = false;
   bool last_table = false;
@@ -732,7 +876,7 @@ struct MySqlSource::Impl::ReadAheadChunk final : snapshot::ChunkJob {
       }
       lo = p->hi;
     }
-    auto view = OpenConsistentView(conn, lock);
+    auto view = OpenConsistentView(conn, lock, lock_timeout_ms);
     if (!view) return view.error();
     at = *view;
     snapshot::ChunkSpec seek = spec;
@@ -793,59 +937,34 @@ struct MySqlSource::Impl::ReadAheadChunk final : snapshot::ChunkJob {
     ce.source.pos = static_cast<int64_t>(at.pos);
     ce.source.db = id.database;
     ce.source.table = id.table;
+    const std::string name = TableName(id);
     const bool tail = !hi;
-    uint64_t n = 0;
-    size_t before_row = 0;
-    auto encode = [&](const std::vector<event::Value>& row, bool first, bool last) -> Status {
-      before_row = records.size();
-      ce.after = row;
-      ce.source.snapshot = SnapshotMarker(incremental, first_table, last_table, first, last);
-      if ((n & 63) == 1 || last) ce.ts_ns = NowNs();
-      if (Status s = encoder.Encode(*encoding, ce, &records); !s.ok()) {
-        return s.WithContext(fmt::format("snapshot of {} after key {}", TableName(id),
-                                         lo.value_or("(start)")));
-      }
-      return Status::Ok();
-    };
-    const std::vector<event::Value>* last_row = nullptr;
-    uint64_t bytes_before = 0;
-    Status failed;
-    while (!stop.stop_requested()) {
-      auto row = (*reader)->Next();
-      if (!row) {
-        failed = row.error();
-        break;
-      }
-      if (*row == nullptr) break;
-      if (tail && n == limit) {
-        read.more = true;
-        break;
-      }
-      ++n;
-      if (tail && n == limit) read.last_key = (*reader)->LastKeyJson();
-      if (Status s = encode(**row, table_start && n == 1, false); !s.ok()) {
-        failed = s;
-        break;
-      }
-      last_row = *row;
-      if (n % 1024 == 0 && !limiter->unlimited()) {
-        uint64_t bytes = (*reader)->bytes_read();
-        std::lock_guard lk(*limiter_mu);
-        limiter->Acquire(1024, bytes - bytes_before, stop);
-        bytes_before = bytes;
-      }
-    }
-    if (failed.ok() && !stop.stop_requested() && tail && !read.more && last_row != nullptr) {
-      // The table ends in this chunk: its last row again, with the closing marker (a
-      // reader that returned its end leaves the last row in place).
-      while (records.size() > before_row) records.PopBack();
-      failed = encode(*last_row, table_start && n == 1, true);
-    }
+    ChunkRowsSpec rows;
+    rows.encoding = encoding.get();
+    rows.incremental = incremental;
+    rows.first_table = first_table;
+    rows.last_table = last_table;
+    rows.table_start = table_start;
+    rows.limit = tail ? limit : 0;
+    rows.end_closes_table = tail;
+    rows.table_name = name;
+    rows.after = lo ? std::string_view(*lo) : std::string_view();
+    ChunkRowsResult result;
+    const bool capped = !limiter->unlimited();
+    Status failed = ChunkRows<false>(
+        **reader, encoder, ce, rows, &records, &result,
+        [](const dbz::RecordBuffer&) { return Status::Ok(); },
+        [&](uint64_t n, uint64_t bytes) {
+          if (capped) limiter->Acquire(n, bytes, stop);  // thread-safe; sleeps unlocked
+        },
+        stop);
+    read.rows = result.rows;
+    read.more = result.more;
+    read.last_key = std::move(result.last_key);
     if (!tail) {
       read.more = true;  // the tail chunk follows
       read.last_key = *hi;
     }
-    read.rows = n;
     row_bytes = (*reader)->bytes_read();
     for (const auto& r : records.records()) encoded_bytes += r.key.size() + r.value.size();
     (void)(*reader)->Finish();
@@ -881,10 +1000,17 @@ void MySqlSource::Impl::DropReadAhead() {
 
 Status MySqlSource::Impl::FillReadAhead() {
   if (!snap_pool) {
+    // The lock method: no FLUSH TABLES WITH READ LOCK while a reader's SELECT runs (it
+    // would wait for it, blocking the server's writers meanwhile): views in batches.
+    snapshot::PoolOptions po;
+    po.views_apart_from_reads = !(mariadb && snapshot_method != "lock");
     snap_pool = std::make_unique<snapshot::ChunkReaderPool>(
-        snapshot_threads, [options = binlog] { return ConnectSnapshotSession(options); });
-    spdlog::info("snapshot: {} reader threads read chunks ahead (snapshot.max.threads)",
-                 snapshot_threads);
+        snapshot_threads, [options = binlog] { return ConnectSnapshotSession(options); }, po);
+    spdlog::info("snapshot: {} reader threads read chunks ahead (snapshot.max.threads){}",
+                 snapshot_threads,
+                 po.views_apart_from_reads ? "; views under the read lock opened while no "
+                                             "reader runs a query"
+                                           : "");
   }
   while (read_ahead.size() < static_cast<size_t>(snapshot_threads)) {
     auto chunk = std::make_shared<ReadAheadChunk>();
@@ -933,7 +1059,7 @@ Status MySqlSource::Impl::FillReadAhead() {
       const bool incremental = snap->kind == snapshot::SnapshotKind::kIncremental;
       if (!incremental && !chunk_rows_explicit) {
         if (auto it = chunk_rows_of.find(back.id); it != chunk_rows_of.end()) {
-          chunk->limit = it->second;
+          chunk->limit = FetchCap(it->second);
         }
       }
       chunk->previous = read_ahead.back();
@@ -941,8 +1067,8 @@ Status MySqlSource::Impl::FillReadAhead() {
     chunk->spec.table = chunk->schema.get();
     chunk->options = &enc_options;
     chunk->limiter = limiter.get();
-    chunk->limiter_mu = &limiter_mu;
     chunk->lock = !(mariadb && snapshot_method != "lock");
+    chunk->lock_timeout_ms = lock_timeout_ms;
     chunk->incremental = snap->kind == snapshot::SnapshotKind::kIncremental;
     chunk->first_table = snap->first_table();
     chunk->last_table = snap->last_table();

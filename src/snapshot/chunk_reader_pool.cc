@@ -1,12 +1,17 @@
 #include "snapshot/chunk_reader_pool.h"
 
+#include <mysql.h>
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
+#include <string>
 
 #include "mysql/sql_connection.h"
 
 namespace tributary::snapshot {
 
-ChunkReaderPool::ChunkReaderPool(int threads, Connect connect) : connect_(std::move(connect)) {
+ChunkReaderPool::ChunkReaderPool(int threads, Connect connect, PoolOptions options)
+    : connect_(std::move(connect)), options_(options) {
   threads = std::max(1, threads);
   workers_.reserve(static_cast<size_t>(threads));
   for (int i = 0; i < threads; ++i) {
@@ -61,17 +66,50 @@ size_t ChunkReaderPool::in_flight() const {
   return slots_.size();
 }
 
+uint64_t ChunkReaderPool::queries_killed() const {
+  std::lock_guard lock(mu_);
+  return queries_killed_;
+}
+
 void ChunkReaderPool::Cancel() {
   std::unique_lock lock(mu_);
   for (auto& [seq, slot] : slots_) slot->stop.request_stop();
   queue_.clear();
   next_view_ = next_seq_;  // nobody waits for a cancelled job's view
   cv_.notify_all();
-  cv_.wait(lock, [&] {
+  auto idle = [&] {
     return std::none_of(slots_.begin(), slots_.end(),
                         [](const auto& kv) { return kv.second->running; });
-  });
+  };
+  if (!cv_.wait_for(lock, options_.kill_after, idle)) {
+    // A statement the server holds does not see the stop token: end it.
+    std::vector<uint64_t> ids;
+    for (const auto& [seq, slot] : slots_) {
+      if (slot->running && slot->connection_id != 0) ids.push_back(slot->connection_id);
+    }
+    lock.unlock();
+    KillQueries(ids);
+    lock.lock();
+  }
+  cv_.wait(lock, idle);
   slots_.clear();
+}
+
+void ChunkReaderPool::KillQueries(const std::vector<uint64_t>& ids) {
+  if (ids.empty()) return;
+  auto conn = connect_();
+  if (!conn) {
+    spdlog::warn("snapshot readers: cannot connect to end their statements ({}); waiting",
+                 conn.error().message());
+    return;
+  }
+  for (uint64_t id : ids) {
+    // An error means the statement (or the connection) already ended.
+    if ((*conn)->Execute("KILL QUERY " + std::to_string(id)).ok()) {
+      std::lock_guard lock(mu_);
+      ++queries_killed_;
+    }
+  }
 }
 
 void ChunkReaderPool::WorkerLoop(std::stop_token worker_stop) {
@@ -87,8 +125,10 @@ void ChunkReaderPool::WorkerLoop(std::stop_token worker_stop) {
       queue_.pop_front();
       slot = slots_.at(seq);
       slot->running = true;
+      if (options_.views_apart_from_reads) ++views_pending_;
     }
     const std::stop_token job_stop = slot->stop.get_token();
+    const bool apart = options_.views_apart_from_reads;
     Status view;
     // Connecting overlaps the wait for this job's turn.
     if (!conn) {
@@ -101,20 +141,38 @@ void ChunkReaderPool::WorkerLoop(std::stop_token worker_stop) {
     }
     {
       std::unique_lock lock(mu_);
-      cv_.wait(lock, worker_stop, [&] { return next_view_ >= seq || job_stop.stop_requested(); });
+      if (conn) slot->connection_id = mysql_thread_id(conn->handle());
+      cv_.wait(lock, worker_stop, [&] {
+        return (next_view_ >= seq && (!apart || reading_ == 0)) || job_stop.stop_requested();
+      });
     }
     const bool abandoned = job_stop.stop_requested() || worker_stop.stop_requested();
     if (view.ok() && abandoned) view = Status::Unavailable("snapshot reader: chunk abandoned");
     if (view.ok()) view = slot->job->OpenView(*conn);
     {
-      std::lock_guard lock(mu_);
+      std::unique_lock lock(mu_);
       next_view_ = std::max(next_view_, seq + 1);
       slot->view_done = true;
       slot->view_status = view;
+      if (apart) {
+        --views_pending_;
+        if (view.ok()) {
+          // The batch's views first: no FTWRL may wait for this read.
+          cv_.notify_all();
+          cv_.wait(lock, worker_stop,
+                   [&] { return views_pending_ == 0 || job_stop.stop_requested(); });
+          ++reading_;
+        }
+      }
       cv_.notify_all();
     }
     Status status = view;
     if (status.ok()) status = slot->job->Read(*conn, job_stop);
+    if (apart && view.ok()) {
+      std::lock_guard lock(mu_);
+      --reading_;
+      cv_.notify_all();
+    }
     if (!status.ok() || job_stop.stop_requested()) {
       conn.reset();  // whatever state the failure left the session in goes with it
     }

@@ -8,9 +8,21 @@
 // concurrently with the other jobs. What a job reads and where its results go is the
 // job's business (the connector's source_snapshot.cc); the pool orders, runs, cancels.
 //
+// Views apart from reads (PoolOptions::views_apart_from_reads, the lock method): a view
+// opened under FLUSH TABLES WITH READ LOCK must not wait for a SELECT still running on
+// another worker (FTWRL waits for running statements while it already blocks every
+// writer of the server). Then OpenView() runs only while no job is in Read(), and a
+// Read() starts only while no taken job still waits to open its view: views open in a
+// batch, then the batch's reads run in parallel.
+//
 // Errors: a job's Status is kept and returned by WaitView()/WaitDone() for that job; a
 // worker whose job failed drops its connection (any open view with it) and connects
 // again for its next job. A failure never blocks the jobs behind it.
+//
+// Cancel: a job's stop token is checked per row by its Read(); a statement the server
+// holds (FLUSH TABLES WITH READ LOCK behind another client's long query, a SELECT waiting
+// for a metadata lock) cannot see it, so a worker still busy `kill_after` after Cancel()
+// asked has its statement ended by KILL QUERY from a connection of Cancel()'s own.
 //
 // Threading: one owner thread calls every method; `threads` workers run the jobs. A job
 // object is shared with its worker until WaitDone() returned for it or Cancel() did.
@@ -18,6 +30,7 @@
 // a job's Read() to notice its stop token (checked per row by the connector's reader).
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -49,14 +62,19 @@ class ChunkJob {
   virtual Status Read(mysql::SqlConnection& conn, std::stop_token stop) = 0;
 };
 
+struct PoolOptions {
+  bool views_apart_from_reads = false;  // see above (the lock method)
+  std::chrono::milliseconds kill_after{500};  // Cancel(): KILL QUERY after this long
+};
+
 class ChunkReaderPool {
  public:
   // Opens a worker's connection with its session settings; called on the worker's thread
-  // before its first job and after a failed one.
+  // before its first job and after a failed one, and by Cancel() for KILL QUERY.
   using Connect = std::function<Result<std::unique_ptr<mysql::SqlConnection>>()>;
 
   // Starts `threads` (>= 1) workers; connections are opened at their first job.
-  ChunkReaderPool(int threads, Connect connect);
+  ChunkReaderPool(int threads, Connect connect, PoolOptions options = {});
   ~ChunkReaderPool();
   ChunkReaderPool(const ChunkReaderPool&) = delete;
   ChunkReaderPool& operator=(const ChunkReaderPool&) = delete;
@@ -78,11 +96,14 @@ class ChunkReaderPool {
   size_t in_flight() const;
 
   // Abandons every job in flight: requests their stop, drops the queued ones, and waits
-  // until no worker runs one of them any more (their results are discarded). The pool is
-  // usable again afterwards.
+  // until no worker runs one of them any more (their results are discarded); a worker
+  // still busy after options.kill_after has its statement killed (KILL QUERY). The pool
+  // is usable again afterwards.
   void Cancel();
 
   int threads() const { return static_cast<int>(workers_.size()); }
+  // Statements ended by Cancel()'s KILL QUERY so far (tests, the log).
+  uint64_t queries_killed() const;
 
  private:
   struct Slot {
@@ -91,18 +112,26 @@ class ChunkReaderPool {
     bool view_done = false;
     bool done = false;
     bool running = false;  // a worker holds it
+    uint64_t connection_id = 0;  // the server's id of that worker's connection (0: none)
     Status view_status;
     Status status;
   };
   void WorkerLoop(std::stop_token worker_stop);
+  // KILL QUERY for each id, from a connection of its own (errors logged, not returned).
+  void KillQueries(const std::vector<uint64_t>& ids);
 
   Connect connect_;
+  PoolOptions options_;
   mutable std::mutex mu_;
   std::condition_variable_any cv_;
   std::map<uint64_t, std::shared_ptr<Slot>> slots_;  // in flight, by sequence
   std::deque<uint64_t> queue_;                       // submitted, not yet taken by a worker
   uint64_t next_seq_ = 1;
   uint64_t next_view_ = 1;  // the sequence whose OpenView may run now
+  // views_apart_from_reads: jobs taken whose OpenView has not returned; jobs in Read().
+  int views_pending_ = 0;
+  int reading_ = 0;
+  uint64_t queries_killed_ = 0;
   std::vector<std::jthread> workers_;
 };
 

@@ -217,5 +217,98 @@ TEST_F(ChunkReaderPoolServiceTest, CancelAndStopDoNotHang) {
   EXPECT_LT(std::chrono::steady_clock::now() - t, std::chrono::seconds(3));
 }
 
+// Records when its OpenView and Read ran (steady clock), so a test can check overlaps.
+class TimedJob : public ChunkJob {
+ public:
+  using Clock = std::chrono::steady_clock;
+  Status OpenView(mysql::SqlConnection& conn) override {
+    view_start = Clock::now();
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    Status s = conn.Execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
+    view_end = Clock::now();
+    return s;
+  }
+  Status Read(mysql::SqlConnection& conn, std::stop_token) override {
+    read_start = Clock::now();
+    Status s = conn.Execute("SELECT SLEEP(0.08)");  // a query running on the server
+    read_end = Clock::now();
+    (void)conn.Execute("COMMIT");
+    return s;
+  }
+  Clock::time_point view_start, view_end, read_start, read_end;
+};
+
+// The lock method's rule: no view is opened while a reader's query runs (FLUSH TABLES
+// WITH READ LOCK would wait for it with every writer of the server blocked), and reads
+// still run in parallel (views in batches).
+TEST_F(ChunkReaderPoolServiceTest, ViewsApartFromReadsNeverOverlapAQuery) {
+  PoolOptions options;
+  options.views_apart_from_reads = true;
+  ChunkReaderPool pool(3, Connector(), options);
+  std::vector<std::shared_ptr<TimedJob>> jobs;
+  std::vector<uint64_t> seqs;
+  auto started = TimedJob::Clock::now();
+  // Submitted as the connector does: a new one each time the oldest is done.
+  for (int i = 0; i < 3; ++i) {
+    jobs.push_back(std::make_shared<TimedJob>());
+    seqs.push_back(pool.Submit(jobs.back()));
+  }
+  for (int i = 0; i < 12; ++i) {
+    ASSERT_TRUE(pool.WaitDone(seqs[static_cast<size_t>(i)], {}).ok()) << i;
+    if (i + 3 < 12) {
+      jobs.push_back(std::make_shared<TimedJob>());
+      seqs.push_back(pool.Submit(jobs.back()));
+    }
+  }
+  double secs = std::chrono::duration<double>(TimedJob::Clock::now() - started).count();
+  int overlapping_reads = 0;
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    for (size_t j = 0; j < jobs.size(); ++j) {
+      if (i == j) continue;
+      const auto& v = *jobs[i];
+      const auto& r = *jobs[j];
+      EXPECT_FALSE(v.view_start < r.read_end && r.read_start < v.view_end)
+          << "view " << i << " opened while read " << j << " ran";
+      if (i < j && jobs[i]->read_start < jobs[j]->read_end &&
+          jobs[j]->read_start < jobs[i]->read_end) {
+        ++overlapping_reads;
+      }
+    }
+    EXPECT_LE(jobs[i]->view_end, jobs[i]->read_start);
+  }
+  EXPECT_GT(overlapping_reads, 4) << "reads ran one at a time";
+  // 12 reads of 80 ms: one at a time would take ≥ 0.96 s.
+  EXPECT_LT(secs, 0.9);
+}
+
+// A statement the server holds (here SLEEP; in production FLUSH TABLES WITH READ LOCK
+// behind another client's long query) does not see the stop token: Cancel ends it with
+// KILL QUERY instead of waiting for it.
+class ServerHeldJob : public ChunkJob {
+ public:
+  Status OpenView(mysql::SqlConnection& conn) override {
+    return conn.Execute("SELECT SLEEP(60)");
+  }
+  Status Read(mysql::SqlConnection&, std::stop_token) override { return Status::Ok(); }
+};
+
+TEST_F(ChunkReaderPoolServiceTest, CancelKillsAStatementTheServerHolds) {
+  PoolOptions options;
+  options.kill_after = std::chrono::milliseconds(200);
+  ChunkReaderPool pool(2, Connector(), options);
+  pool.Submit(std::make_shared<ServerHeldJob>());
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // inside SLEEP(60)
+  auto t = std::chrono::steady_clock::now();
+  pool.Cancel();
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+  EXPECT_LT(secs, 5.0);
+  EXPECT_GE(secs, 0.15);  // it asked nicely first
+  EXPECT_EQ(pool.queries_killed(), 1u);
+  EXPECT_EQ(pool.in_flight(), 0u);
+  // The pool goes on (the worker reconnects).
+  auto again = std::make_shared<CountJob>(db_ + ".t", 0);
+  EXPECT_TRUE(pool.WaitDone(pool.Submit(again), {}).ok());
+}
+
 }  // namespace
 }  // namespace tributary::snapshot

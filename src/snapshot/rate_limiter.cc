@@ -35,6 +35,7 @@ double RateLimiter::Take(Bucket& b, uint64_t n) {
 std::chrono::nanoseconds RateLimiter::Reserve(uint64_t rows, uint64_t bytes,
                                               Clock::time_point now) {
   if (unlimited()) return std::chrono::nanoseconds(0);
+  std::lock_guard lock(mu_);
   Refill(now);
   double wait = std::max(Take(rows_, rows), Take(bytes_, bytes));
   return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(wait));
@@ -43,6 +44,7 @@ std::chrono::nanoseconds RateLimiter::Reserve(uint64_t rows, uint64_t bytes,
 bool RateLimiter::Acquire(uint64_t rows, uint64_t bytes, std::stop_token stop) {
   std::chrono::nanoseconds wait = Reserve(rows, bytes, Clock::now());
   if (wait <= std::chrono::nanoseconds(0)) return !stop.stop_requested();
+  // A sleep of this caller's own: mu_ is not held, the other readers reserve meanwhile.
   std::mutex mu;
   std::condition_variable_any cv;
   std::unique_lock lock(mu);
@@ -50,7 +52,9 @@ bool RateLimiter::Acquire(uint64_t rows, uint64_t bytes, std::stop_token stop) {
   // Wakes only when the stop token is triggered (the predicate is its state) or at the end.
   bool stopped = cv.wait_for(lock, stop, wait, [] { return false; });
   (void)stopped;
-  throttled_ += std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start);
+  throttled_ns_.fetch_add(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start).count(),
+      std::memory_order_relaxed);
   return !stop.stop_requested();
 }
 

@@ -8,11 +8,16 @@
 // Reserve() is the pure arithmetic (caller's clock: tests drive time); Acquire() sleeps
 // on the steady clock and returns early when the stop token is triggered.
 //
-// Threading: one thread calls Acquire/Reserve (the engine's); not synchronised.
+// Threading: thread-safe. Several snapshot readers share one limiter (the cap holds for
+// them together): Reserve takes the tokens under an internal mutex, and Acquire sleeps
+// after releasing it, so a reader that must wait never blocks the others' reservations
+// (each of them computes its own wait from the shared debt).
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <mutex>
 #include <stop_token>
 
 namespace tributary::snapshot {
@@ -34,8 +39,10 @@ class RateLimiter {
   // is requested. True: the budget allows it now.
   bool Acquire(uint64_t rows, uint64_t bytes, std::stop_token stop = {});
 
-  // Total time Acquire has slept (for metrics and the log).
-  std::chrono::nanoseconds throttled() const { return throttled_; }
+  // Total time Acquire has slept (for metrics and the log; summed over the callers).
+  std::chrono::nanoseconds throttled() const {
+    return std::chrono::nanoseconds(throttled_ns_.load(std::memory_order_relaxed));
+  }
 
  private:
   struct Bucket {
@@ -45,13 +52,14 @@ class RateLimiter {
   void Refill(Clock::time_point now);
   static double Take(Bucket& b, uint64_t n);  // seconds to wait
 
-  uint64_t rows_per_sec_;
-  uint64_t bytes_per_sec_;
+  const uint64_t rows_per_sec_;
+  const uint64_t bytes_per_sec_;
+  std::mutex mu_;  // guards the buckets and the clock below (never held while sleeping)
   Bucket rows_;
   Bucket bytes_;
   bool started_ = false;
   Clock::time_point last_{};
-  std::chrono::nanoseconds throttled_{0};
+  std::atomic<int64_t> throttled_ns_{0};
 };
 
 }  // namespace tributary::snapshot

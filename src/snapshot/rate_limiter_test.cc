@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <thread>
+#include <vector>
 
 namespace tributary::snapshot {
 namespace {
@@ -98,6 +100,48 @@ TEST(RateLimiterTest, StopTokenEndsTheWait) {
   EXPECT_FALSE(ok);
   EXPECT_LT(elapsed, 5.0);
   EXPECT_GE(elapsed, 0.05);
+}
+
+// Several readers share one limiter: one of them sleeping off a large debt does not hold
+// the others up (their Reserve returns at once, with a wait of their own), and together
+// they keep the cap.
+TEST(RateLimiterTest, ASleepingReaderDoesNotBlockTheOthers) {
+  RateLimiter limiter(1000, 0);
+  std::stop_source stop;
+  std::atomic<bool> sleeping{false};
+  std::thread sleeper([&] {
+    sleeping = true;
+    limiter.Acquire(3000, 0, stop.get_token());  // ≈ 3 s of debt
+  });
+  while (!sleeping) std::this_thread::yield();
+  std::this_thread::sleep_for(milliseconds(50));  // inside its sleep by now
+  auto start = Clock::now();
+  nanoseconds wait = limiter.Reserve(100, 0, Clock::now());
+  double took = std::chrono::duration<double>(Clock::now() - start).count();
+  stop.request_stop();
+  sleeper.join();
+  EXPECT_LT(took, 0.05);             // not behind the sleeper
+  EXPECT_GT(Sec(wait), 2.5);         // but it pays behind the shared debt
+}
+
+TEST(RateLimiterTest, FourThreadsTogetherKeepTheCap) {
+  RateLimiter limiter(4000, 0);
+  std::atomic<uint64_t> rows{0};
+  auto start = Clock::now();
+  std::vector<std::thread> readers;
+  for (int t = 0; t < 4; ++t) {
+    readers.emplace_back([&] {
+      while (Clock::now() - start < milliseconds(800)) {
+        limiter.Acquire(100, 0);
+        rows += 100;
+      }
+    });
+  }
+  for (auto& r : readers) r.join();
+  double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+  // Starting empty, no burst: at most the rate times the time, plus one request each.
+  EXPECT_LE(static_cast<double>(rows.load()), 4000 * elapsed + 4 * 100);
+  EXPECT_GE(static_cast<double>(rows.load()), 4000 * 0.8 * 0.5);  // and it does not stall
 }
 
 }  // namespace
