@@ -1,5 +1,6 @@
 """The body of bench/e2e/snapshot_to_kafka.sh (see there): table generator, raw read rate,
-tributary initial_only snapshot, optional real-Debezium run, ratios."""
+tributary initial_only snapshot, optional real-Debezium runs (Kafka Connect to Kafka, and the
+embedded engine to /dev/null), ratios."""
 
 import argparse
 import json
@@ -123,6 +124,22 @@ def tributary_snapshot(binary, db, rows, work, threads=None, run=0):
     return elapsed, ru.ru_utime + ru.ru_stime, ru.ru_maxrss / 1024, got, log
 
 
+def debezium_connect_snapshot(db, rows, work):
+    """The same table through Debezium's MariaDB connector on a Kafka Connect standalone
+    worker producing to the same broker (tests/compat/connect_bench.py; initial_only,
+    snapshot.locking.mode=none, schemas off, the worker's default producer settings):
+    connect_bench.run_connect's timing dict."""
+    sys.path.insert(0, str(ROOT / "tests" / "compat"))
+    import connect_bench, reference  # noqa: E402
+    prefix = f"dbzbench-{db}-{int(time.time()) % 100000}"
+    config = reference.connector_config(
+        name=prefix, prefix=prefix, database=db, server_id=6600 + os.getpid() % 1000,
+        password=CDC_PW, port=PORT, config={"snapshot.mode": "initial_only",
+                                            "snapshot.locking.mode": "none"})
+    return connect_bench.run_connect(config, work=work / "connect", schemas=False, expected=rows,
+                                     topics=[f"{prefix}.{db}.t"], timeout=7200)
+
+
 def debezium_snapshot(db, work):
     sys.path.insert(0, str(ROOT / "tests" / "compat"))
     import reference  # noqa: E402
@@ -148,7 +165,10 @@ def main():
     ap.add_argument("--rows", type=int, default=5000000)
     ap.add_argument("--bin", default=os.environ.get("TRIBUTARY_BIN",
                                                      str(ROOT / "build" / "rel" / "src" / "cli" / "tributary")))
-    ap.add_argument("--debezium", action="store_true", help="also run real Debezium")
+    ap.add_argument("--debezium", action="store_true",
+                    help="also run real Debezium on Kafka Connect, producing to the same broker")
+    ap.add_argument("--debezium-embedded", action="store_true",
+                    help="also run real Debezium's embedded engine, records to /dev/null")
     ap.add_argument("--keep", action="store_true", help="keep the database and topics")
     ap.add_argument("--repeat", type=int, default=1,
                     help="run the --threads list this many times (interleaved), report the best")
@@ -194,16 +214,35 @@ def main():
                 name = f"threads={threads}" if threads else "default settings"
                 print(f"  {name:<18}{args.rows / best[1]:>10.0f} rows/s  {raw_s / best[1]:>4.0%} of raw"
                       f"  CPU {best[2]:.2f} s  peak RSS {best[3]:.0f} MB")
-        trib_s = runs[0][1]
+        trib_s, trib_cpu = runs[0][1], runs[0][2]
         if args.debezium:
+            t = debezium_connect_snapshot(db, args.rows, work)
+            print("Debezium 3.5 MariaDB connector on Kafka Connect 4.1.1 (standalone worker, default "
+                  "producer: acks=all), initial_only, schemas off, same broker:")
+            print(f"{'run':<34}{'rows':>10}{'seconds':>9}{'rows/s':>11}{'CPU s':>8}{'peak RSS MB':>13}"
+                  f"{'µs CPU/row':>12}")
+            print(f"{'tributary initial_only (first run)':<34}{args.rows:>10}{trib_s:>9.2f}"
+                  f"{args.rows / trib_s:>11.0f}{trib_cpu:>8.2f}{runs[0][3]:>13.1f}"
+                  f"{trib_cpu / args.rows * 1e6:>12.2f}")
+            print(f"{'debezium on connect (1st→last)':<34}{t['records']:>10}{t['first_to_last_s']:>9.2f}"
+                  f"{t['records_per_s']:>11.0f}{t['cpu_window_s']:>8.2f}{t['peak_rss_mb']:>13.1f}"
+                  f"{t['cpu_window_s'] / t['records'] * 1e6:>12.2f}")
+            print(f"{'debezium on connect (JVM start)':<34}{t['records']:>10}{t['jvm_start_to_last_s']:>9.2f}"
+                  f"{t['records'] / t['jvm_start_to_last_s']:>11.0f}{t['cpu_s']:>8.2f}{'':>13}"
+                  f"{t['cpu_s'] / t['records'] * 1e6:>12.2f}")
+            print(f"tributary / debezium on connect: {args.rows / trib_s / t['records_per_s']:.1f}x rows/s "
+                  f"(goal >= 20x); {t['jvm_start_to_last_s'] / trib_s:.1f}x by wall time from process start; "
+                  f"CPU per row debezium / tributary: {t['cpu_window_s'] / trib_cpu:.1f}x "
+                  f"({t['cpu_s'] / trib_cpu:.1f}x with the JVM's start-up)")
+        if args.debezium_embedded:
             timing, wall = debezium_snapshot(db, work)
             dbz_rate = timing["records_per_s"]
-            print(f"{'debezium initial_only (polling)':<34}{timing['records']:>10}"
+            print(f"{'debezium embedded (polling)':<34}{timing['records']:>10}"
                   f"{timing['polling_to_last_s']:>9.2f}{dbz_rate:>11.0f}   (wall {wall:.1f} s, "
                   f"startup {timing['startup_s']:.1f} s)")
             if timing["records"] < args.rows:
                 print(f"debezium: only {timing['records']} records of {args.rows}")
-            print(f"tributary / debezium: {args.rows / trib_s / dbz_rate:.1f}x (goal >= 20x); "
+            print(f"tributary / debezium embedded: {args.rows / trib_s / dbz_rate:.1f}x; "
                   f"by wall time {wall / trib_s:.1f}x")
     finally:
         if not args.keep:
