@@ -3,6 +3,8 @@
 #include <cmath>
 #include <cstring>
 
+#include "common/utf8.h"
+
 namespace tributary::format::parquet {
 namespace {
 
@@ -34,23 +36,7 @@ size_t CharStart(const std::string& s, size_t i) {
   return i;
 }
 
-void AppendUtf8(uint32_t cp, std::string* out) {
-  if (cp < 0x80) {
-    out->push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
+void AppendUtf8(uint32_t cp, std::string* out) { AppendUtf8CodePoint(cp, out); }
 
 // Decodes the character starting at s[i..end); returns false on malformed input.
 bool DecodeUtf8(const std::string& s, size_t i, size_t end, uint32_t* cp) {
