@@ -502,11 +502,44 @@ Status MySqlSource::Impl::CommitKafkaTransaction() {
   }
   Status s = producer->CommitTransaction(kKafkaTimeout);
   kafka_txn_open = false;
-  if (!s.ok()) return s.WithContext("exactly-once: committing the Kafka transaction");
+  if (!s.ok()) {
+    // Aborted: its records are gone, Stream rewinds to the last commit. Otherwise the
+    // outcome is unknown until librdkafka finishes the commit (ResolvePendingCommit).
+    if (!kafka::Producer::IsAbortedTransaction(s)) {
+      kafka_commit_pending = true;
+      pending_commit = off;
+    }
+    return s.WithContext("exactly-once: committing the Kafka transaction");
+  }
   committed = off;
   stored = off;
   last_flush = Clock::now();
   return Status::Ok();
+}
+
+// A commit whose outcome was unknown is asked for again: librdkafka resumes it and says
+// whether it committed or was aborted. Kafka unreachable: still pending (retryable error).
+Status MySqlSource::Impl::ResolvePendingCommit() {
+  if (!kafka_commit_pending) return Status::Ok();
+  Status c = producer->CommitTransaction(kKafkaTimeout);
+  if (c.ok()) {
+    kafka_commit_pending = false;
+    committed = pending_commit;
+    stored = committed;
+    last_flush = Clock::now();
+    spdlog::info("exactly-once: the pending Kafka transaction committed at {}",
+                 SourceOffsetJson(*committed));
+    return Status::Ok();
+  }
+  if (kafka::Producer::IsAbortedTransaction(c)) {
+    kafka_commit_pending = false;  // its records are gone: the caller rewinds
+    spdlog::warn("exactly-once: the pending Kafka transaction was aborted; sending again from {}",
+                 committed ? SourceOffsetJson(*committed) : std::string("the start"));
+    return Status::Ok();
+  }
+  if (c.code() == StatusCode::kFailedPrecondition) return c;  // fatal: the producer is unusable
+  return Status::Unavailable("exactly-once: the pending Kafka transaction is not resolved yet: " +
+                             c.message());
 }
 
 Status MySqlSource::Impl::SendRecords(std::span<const dbz::EncodedRecord> batch,
@@ -964,30 +997,26 @@ Status MySqlSource::Impl::Stream(std::stop_token stop) {
       }
     }
     if (exactly_once) {
-      bool rewind = false;
       if (kafka_txn_open) {
-        // What was sent in the open transaction is dropped; resume at the last commit.
+        // What was sent in the open transaction is dropped.
         (void)producer->AbortTransaction(kKafkaTimeout);
         kafka_txn_open = false;
-        rewind = true;
-      } else {
-        // A commit that timed out (broker away longer than the timeout) goes on inside
-        // librdkafka and blocks every new transaction ("conflicting commit_transaction
-        // call") until it is completed by calling commit again, or aborted. Without a
-        // transaction in flight this is a state error and changes nothing.
-        Status c = producer->CommitTransaction(kKafkaTimeout);
-        if (c.ok()) {
-          // Nothing was sent after the failed commit (no transaction could begin), so the
-          // committed offset is the cursor's.
-          committed = cursor.offset();
-          stored = committed;
-          spdlog::info("exactly-once: the pending Kafka transaction committed at {}",
-                       SourceOffsetJson(*committed));
-        } else if (c.message().find("transaction aborted") != std::string::npos) {
-          rewind = true;  // CommitTransaction aborted it: its records are gone
-        }
       }
-      if (rewind && committed) {
+      // A commit that timed out (broker away longer than the timeout) goes on inside
+      // librdkafka and blocks every new transaction ("conflicting commit_transaction call")
+      // until commit is called again: resolve it before anything else is sent.
+      while (kafka_commit_pending && !stop.stop_requested()) {
+        Status r = ResolvePendingCommit();
+        if (r.ok()) break;
+        if (!r.retryable()) return r;
+        spdlog::warn("{}; asking again in 1 s", r.message());
+        SleepFor(milliseconds(1000), stop);
+      }
+      if (kafka_commit_pending) return Status::Ok();  // stopping; the restart resolves it
+      // Everything after the last commit is not in Kafka (aborted, or never sent): resume
+      // at the last commit and send it again. Rewinding when nothing was sent is a no-op.
+      bool rewind = committed && *committed != cursor.offset();
+      if (rewind) {
         cursor = OffsetCursor(*committed);
         if (Status r = RestoreSnapshotState(*committed); !r.ok()) return r;
         if (Status r = LoadGtids(committed->gtids); !r.ok()) return r;

@@ -185,6 +185,11 @@ struct MySqlSource::Impl {
 
   // Exactly-once: the open Kafka transaction.
   bool kafka_txn_open = false;
+  // A commit that failed without being aborted (broker away past the timeout) may still
+  // complete inside librdkafka: until it is resolved (ResolvePendingCommit) nothing else is
+  // sent and the cursor is not rewound. `pending_commit` is the offset it carries.
+  bool kafka_commit_pending = false;
+  SourceOffset pending_commit;
   int64_t kafka_txn_records = 0;
   Clock::time_point kafka_txn_started;
   std::optional<SourceOffset> committed;  // last committed (exactly-once)
@@ -399,6 +404,7 @@ struct MySqlSource::Impl {
   Status EnsureTopic(const std::string& topic, bool single_partition);
   Status BeginKafkaTransaction();
   Status CommitKafkaTransaction();
+  Status ResolvePendingCommit();
   Status FlushOffsets(bool final);
   // At-least-once: queues the current offset behind the records sent so far.
   void MarkOffset() {

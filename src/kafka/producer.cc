@@ -522,6 +522,11 @@ Status Producer::CommitTransaction(std::chrono::milliseconds timeout) {
   }
 }
 
+bool Producer::IsAbortedTransaction(const Status& s) {
+  return s.code() == StatusCode::kUnavailable &&
+         s.message().starts_with("Kafka transaction aborted: ");
+}
+
 Status Producer::AbortTransaction(std::chrono::milliseconds timeout) {
   rd_kafka_t* rk = impl_->rk.get();
   Status s = RetryTxn("aborting the Kafka transaction", timeout,

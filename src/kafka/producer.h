@@ -134,6 +134,10 @@ class Producer {
   Status BeginTransaction();
   Status CommitTransaction(std::chrono::milliseconds timeout);
   Status AbortTransaction(std::chrono::milliseconds timeout);
+  // True when a CommitTransaction error says the transaction was aborted (its records
+  // never become visible to read_committed consumers). Any other error leaves the outcome
+  // open: calling CommitTransaction again resumes the commit and tells.
+  static bool IsAbortedTransaction(const Status& s);
 
   ProducerStats stats() const;
 

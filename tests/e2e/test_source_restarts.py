@@ -418,6 +418,43 @@ def test_exactly_once_across_a_broker_restart(tributary_bin, tmp_path, on_privat
     assert conn.stop() == 0
 
 
+def test_exactly_once_when_the_broker_is_away_longer_than_the_delivery_timeout(
+        tributary_bin, tmp_path, on_private_kafka, database):
+    """Exactly-once with an outage longer than delivery.timeout.ms: records of the open
+    transaction fail, its commit is aborted (or left pending and resolved later), and the
+    connector must send everything after its last commit again: a read_committed consumer
+    sees each row exactly once. (A connector that only rewound when the retried commit
+    said "aborted" lost the aborted transaction's rows here.)"""
+    kafka, db = on_private_kafka, database
+    port = int(env("TRIBUTARY_MARIADB_PORT", "3306"))
+    sql(port, ["CREATE TABLE t (id INT PRIMARY KEY, pad MEDIUMTEXT)"], db=db)
+    prefix = db
+    conn = Connector(tributary_bin, tmp_path, unique("c"), source_config(
+        db, prefix, **{"snapshot.mode": "no_data", "exactly.once.support": "required",
+                       "poll.interval.ms": "100", "producer.override.delivery.timeout.ms": "8000",
+                       "offset.storage.topic": f"{prefix}.offsets"}))
+    conn.start().wait_streaming()
+    writer = Inserter(port, db, batch=5, pad=200, pause=0.01)
+    writer.start()
+    time.sleep(3)
+    kafka.stop()
+    time.sleep(20)
+    kafka.start()
+    time.sleep(5)
+    if conn.proc.poll() is not None:  # stopping with an error is allowed: a restart resumes
+        assert conn.proc.returncode == 1, conn.stderr()[-3000:]
+        conn.start().wait_streaming()
+    time.sleep(3)
+    writer.stop.set()
+    writer.join()
+    n = writer.next_id - 1
+    expected = [r[0] for r in sql(port, ["SELECT id FROM t"], db=db)]
+    assert len(expected) == n
+    ids = ids_in_topic(f"{prefix}.{db}.t", expect=n, isolation="read_committed", timeout=180)
+    assert_each_once(ids, expected)
+    assert conn.stop() == 0
+
+
 def test_server_restart_mid_stream_resumes_at_its_position(tributary_bin, tmp_path, on_private_kafka,
                                                            private_mariadb, monkeypatch):
     kafka, server = on_private_kafka, private_mariadb
