@@ -5,8 +5,10 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstring>
+#include <thread>
 
 #include "kafka/rdkafka_util.h"
 
@@ -337,16 +339,44 @@ Status Consumer::Commit(const std::vector<TopicPartitionOffset>& offsets) {
   return internal::ListError(list.get(), "committing Kafka offset of");
 }
 
+namespace {
+
+// The group coordinator is not ready yet (a broker that just started, a coordinator that
+// moved): worth asking again.
+bool CoordinatorNotReady(rd_kafka_resp_err_t err) {
+  return err == RD_KAFKA_RESP_ERR_NOT_COORDINATOR ||
+         err == RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS ||
+         err == RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE ||
+         err == RD_KAFKA_RESP_ERR__TRANSPORT || err == RD_KAFKA_RESP_ERR__WAIT_COORD;
+}
+
+}  // namespace
+
 Result<std::vector<TopicPartitionOffset>> Consumer::Committed(
     const std::vector<TopicPartition>& partitions, std::chrono::milliseconds timeout) {
-  auto list = internal::ToList(partitions);
-  rd_kafka_resp_err_t err =
-      rd_kafka_committed(impl_->rk.get(), list.get(), internal::TimeoutMs(timeout));
-  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    return Error(internal::StatusFromError(err, "reading committed Kafka offsets"));
+  // librdkafka answers NOT_COORDINATOR once instead of waiting for the coordinator
+  // (seen with 2.12.1 right after the broker started): ask again until `timeout`.
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (true) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    auto list = internal::ToList(partitions);
+    rd_kafka_resp_err_t err = rd_kafka_committed(
+        impl_->rk.get(), list.get(), internal::TimeoutMs(std::max(left, std::chrono::milliseconds(1))));
+    bool again = CoordinatorNotReady(err);
+    for (int i = 0; err == RD_KAFKA_RESP_ERR_NO_ERROR && i < list->cnt; ++i) {
+      again = again || CoordinatorNotReady(list->elems[i].err);
+    }
+    if (again && std::chrono::steady_clock::now() + std::chrono::milliseconds(100) < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      continue;
+    }
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      return Error(internal::StatusFromError(err, "reading committed Kafka offsets"));
+    }
+    if (Status s = internal::ListError(list.get(), "committed offset of"); !s.ok()) return Error(s);
+    return internal::FromList(list.get());
   }
-  if (Status s = internal::ListError(list.get(), "committed offset of"); !s.ok()) return Error(s);
-  return internal::FromList(list.get());
 }
 
 Status Consumer::Seek(const std::vector<TopicPartitionOffset>& positions,

@@ -128,7 +128,9 @@ class Consumer {
 
   // Synchronous commit of `offsets` (each the next offset to read).
   Status Commit(const std::vector<TopicPartitionOffset>& offsets);
-  // The group's committed offsets for `partitions` (offset kOffsetInvalid when none).
+  // The group's committed offsets for `partitions` (offset kOffsetInvalid when none). A
+  // coordinator that is not ready yet (NOT_COORDINATOR, loading) is asked again until
+  // `timeout`.
   Result<std::vector<TopicPartitionOffset>> Committed(const std::vector<TopicPartition>& partitions,
                                                       std::chrono::milliseconds timeout);
 

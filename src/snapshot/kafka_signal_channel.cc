@@ -106,9 +106,22 @@ Result<std::unique_ptr<KafkaSignalChannel>> KafkaSignalChannel::Open(KafkaSignal
     known = start;
   } else {
     // Where the group left off, so next_offset() is meaningful before the first record.
+    // Assigned explicitly (the committed offset, else the beginning: auto.offset.reset
+    // earliest) rather than as "the stored offset": librdkafka 2.12.1 leaves a partition
+    // assigned that way unfetched when its own offset lookup meets a coordinator that is
+    // not ready (a broker that just started).
     auto committed = (*consumer)->Committed({{options.topic, 0}}, kCommittedTimeout);
-    if (committed && !committed->empty() && (*committed)[0].offset >= 0) {
-      known = (*committed)[0].offset;
+    if (committed && !committed->empty()) {
+      int64_t off = (*committed)[0].offset;
+      if (off >= 0) {
+        known = off;
+        start = off;
+      } else {
+        start = kafka::kOffsetBeginning;  // the group has no position yet
+      }
+    } else if (!committed) {
+      spdlog::warn("Kafka signal channel: {}; reading from the group's stored position",
+                   committed.error().message());
     }
   }
   if (Status s = (*consumer)->Assign({{options.topic, 0, start}}); !s.ok()) {
