@@ -2,23 +2,12 @@
 
 #include <fmt/format.h>
 
+#include "common/utf8.h"
+
 namespace tributary::config {
 namespace {
 
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\f'; }
-
-void AppendUtf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
 
 // Joins continuation lines into logical lines; records the first physical line number.
 std::vector<std::pair<int, std::string>> LogicalLines(std::string_view text) {
@@ -87,7 +76,7 @@ Status Unescape(std::string_view s, int line_no, std::string& out) {
           else if (h >= 'A' && h <= 'F') cp |= h - 'A' + 10;
           else return Status::InvalidArgument(fmt::format("line {}: malformed \\u escape", line_no));
         }
-        AppendUtf8(out, cp);
+        AppendUtf8CodePoint(cp, &out);
         i += 4;
         break;
       }

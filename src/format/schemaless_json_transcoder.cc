@@ -47,7 +47,6 @@ int HexValue(char c) {
   return -1;
 }
 
-void AppendUtf8(uint32_t cp, std::string* out) { AppendUtf8CodePoint(cp, out); }
 
 }  // namespace
 
@@ -195,7 +194,7 @@ class SchemalessJsonTranscoder::Scanner {
             if (low < 0xDC00 || low > 0xDFFF) return false;
             cp = 0x10000 + ((cp - 0xD800) << 10) + (static_cast<uint32_t>(low) - 0xDC00);
           }
-          AppendUtf8(cp, &text_);
+          AppendUtf8CodePoint(cp, &text_);
           break;
         }
         default: return false;

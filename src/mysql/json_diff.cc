@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "common/utf8.h"
 #include "common/byte_reader.h"
 #include "mysql/json_binary.h"
 
@@ -192,7 +193,7 @@ class PathParser {
             i += 6;
             code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
           }
-          AppendUtf8(code, out);
+          AppendUtf8CodePoint(code, out);
           break;
         }
         default: return Fail("invalid escape in member name");
@@ -219,24 +220,6 @@ class PathParser {
       *value = *value * 16 + digit;
     }
     return true;
-  }
-
-  static void AppendUtf8(uint32_t code, std::string* out) {
-    if (code < 0x80) {
-      out->push_back(static_cast<char>(code));
-    } else if (code < 0x800) {
-      out->push_back(static_cast<char>(0xC0 | (code >> 6)));
-      out->push_back(static_cast<char>(0x80 | (code & 0x3F)));
-    } else if (code < 0x10000) {
-      out->push_back(static_cast<char>(0xE0 | (code >> 12)));
-      out->push_back(static_cast<char>(0x80 | ((code >> 6) & 0x3F)));
-      out->push_back(static_cast<char>(0x80 | (code & 0x3F)));
-    } else {
-      out->push_back(static_cast<char>(0xF0 | (code >> 18)));
-      out->push_back(static_cast<char>(0x80 | ((code >> 12) & 0x3F)));
-      out->push_back(static_cast<char>(0x80 | ((code >> 6) & 0x3F)));
-      out->push_back(static_cast<char>(0x80 | (code & 0x3F)));
-    }
   }
 
   std::string_view text_;

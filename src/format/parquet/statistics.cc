@@ -36,7 +36,6 @@ size_t CharStart(const std::string& s, size_t i) {
   return i;
 }
 
-void AppendUtf8(uint32_t cp, std::string* out) { AppendUtf8CodePoint(cp, out); }
 
 // Decodes the character starting at s[i..end); returns false on malformed input.
 bool DecodeUtf8(const std::string& s, size_t i, size_t end, uint32_t* cp) {
@@ -86,7 +85,7 @@ bool TruncateMax(std::string* v, size_t max_length, bool utf8) {
       ++cp;
       if (cp == 0xD800) cp = 0xE000;  // skip the surrogates
       std::string s = v->substr(0, start);
-      AppendUtf8(cp, &s);
+      AppendUtf8CodePoint(cp, &s);
       *v = std::move(s);
       return true;
     }
