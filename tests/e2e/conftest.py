@@ -205,9 +205,11 @@ def read_topic(topic, expect=None, timeout=60, isolation="read_uncommitted", set
     """Every record of `topic` (all partitions), waiting until at least `expect` records
     are there (or, without `expect`, until nothing new arrives for `settle` seconds)."""
     boot = env("TRIBUTARY_KAFKA_BOOTSTRAP", "127.0.0.1:9092")
+    # fetch.queue.backoff.ms: librdkafka's default (1 s) pauses a partition's fetching for
+    # up to a second once its prefetch queue is full, a lull that looks like the end.
     c = Consumer({"bootstrap.servers": boot, "group.id": unique("judge"),
                   "enable.auto.commit": False, "isolation.level": isolation,
-                  "enable.partition.eof": False})
+                  "enable.partition.eof": False, "fetch.queue.backoff.ms": 10})
     deadline = time.time() + timeout
     try:
         while True:
@@ -228,13 +230,31 @@ def read_topic(topic, expect=None, timeout=60, isolation="read_uncommitted", set
                 records.append(m)
                 last_new = time.time()
                 continue
-            if expect is not None and len(records) >= expect and time.time() - last_new > 0.5:
+            if (expect is not None and len(records) >= expect and time.time() - last_new > 0.5
+                    and at_end(c, topic, parts, isolation)):
                 break
             if expect is None and time.time() - last_new > settle:
                 break
         return records, len(parts)
     finally:
         c.close()
+
+
+def at_end(c, topic, parts, isolation):
+    """Whether the consumer has read every partition up to its end offset. A count alone
+    is not enough: duplicates reach `expect` before the last records are read. Under
+    read_committed the end (last stable offset) may sit past a commit marker the position
+    never reaches, so there the count and the lull decide."""
+    if isolation != "read_uncommitted":
+        return True
+    tps = [TopicPartition(topic, p) for p in parts]
+    positions = {tp.partition: tp.offset for tp in c.position(tps)}
+    for p in parts:
+        _, high = c.get_watermark_offsets(TopicPartition(topic, p), timeout=10, cached=False)
+        pos = positions.get(p, -1)
+        if high > 0 and (pos is None or pos < high):
+            return False
+    return True
 
 
 def decode(m):
