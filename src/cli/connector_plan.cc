@@ -6,6 +6,8 @@
 #include <regex>
 #include <set>
 
+#include "kafka/kafka_config.h"
+
 namespace tributary::cli {
 namespace {
 
@@ -158,6 +160,35 @@ std::vector<config::Diagnostic> CheckPipeline(const std::vector<ConnectorConfig>
                                  "DELETE; set behavior.on.null.values=ignore in {} or "
                                  "tombstones.on.delete=false in {}",
                                  sink.name, src.name, sink.path, src.path)});
+    }
+  }
+  return out;
+}
+
+std::vector<config::Diagnostic> CheckKafkaClients(const ConnectorConfig& c) {
+  using kafka::ClientRole;
+  std::vector<config::Diagnostic> out;
+  auto check = [&](std::string_view what, const Result<kafka::ClientConfig>& r) {
+    if (r) return;
+    // The message names the setting as written (kafka_config.cc) and never a secret value.
+    out.push_back({config::Diagnostic::Severity::kError, "",
+                   fmt::format("Kafka {}: {}", what, r.error().message())});
+  };
+  // The same clients the connectors open (mysql_source.cc, s3_sink.cc).
+  if (c.kind == ConnectorKind::kMySqlSource) {
+    check("producer", kafka::ClientConfigFor(c, ClientRole::kProducer));
+    check("admin client", kafka::ClientConfigFor(c, ClientRole::kAdmin));
+    if (SimpleName(c.GetString("schema.history.internal")) == "KafkaSchemaHistory") {
+      for (ClientRole role : {ClientRole::kProducer, ClientRole::kConsumer, ClientRole::kAdmin}) {
+        check(fmt::format("schema history {}", kafka::ClientRoleName(role)),
+              kafka::HistoryClientConfigFor(c, role));
+      }
+    }
+  } else {
+    check("consumer", kafka::ClientConfigFor(c, ClientRole::kConsumer));
+    if (c.GetString("errors.tolerance") == "all" &&
+        !c.GetString("errors.deadletterqueue.topic.name").empty()) {
+      check("dead letter queue producer", kafka::ClientConfigFor(c, ClientRole::kProducer));
     }
   }
   return out;

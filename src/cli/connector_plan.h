@@ -22,4 +22,9 @@ std::string DescribeSettings(const config::ConnectorConfig& c);
 // Each diagnostic's key is prefixed by nothing; messages name the files.
 std::vector<config::Diagnostic> CheckPipeline(const std::vector<config::ConnectorConfig>& all);
 
+// The Kafka clients the connector will open, built from its settings without connecting:
+// mapping errors (a JKS store, an unknown `kafka.*` property, a bad SASL line) are reported
+// here, so `--dry-run` catches what `run` would refuse. Keys are the settings' names.
+std::vector<config::Diagnostic> CheckKafkaClients(const config::ConnectorConfig& c);
+
 }  // namespace tributary::cli

@@ -28,6 +28,36 @@ TEST(ConnectorPlanTest, DescribesWithoutSecrets) {
   EXPECT_EQ(text.find("topsecret"), std::string::npos) << text;
 }
 
+TEST(ConnectorPlanTest, KafkaClientSettingsAreCheckedBeforeAnythingStarts) {
+  EXPECT_TRUE(CheckKafkaClients(Load("src.json", kSource)).empty());
+  // A JKS truststore (librdkafka reads PEM/PKCS12 only) in the schema history's clients.
+  auto jks = Load("src.json", R"({"name":"src","config":{"connector.class":"MySqlConnector",
+    "database.hostname":"db","database.user":"u","database.password":"p","database.server.id":"7",
+    "topic.prefix":"app","schema.history.internal.kafka.topic":"h",
+    "schema.history.internal.consumer.ssl.truststore.location":"/etc/trust.jks",
+    "schema.history.internal.consumer.ssl.truststore.password":"changeit"}})");
+  auto d = CheckKafkaClients(jks);
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(d[0].severity, config::Diagnostic::Severity::kError);
+  EXPECT_NE(d[0].message.find("schema history consumer"), std::string::npos) << d[0].message;
+  EXPECT_NE(d[0].message.find("JKS"), std::string::npos) << d[0].message;
+  EXPECT_EQ(d[0].message.find("changeit"), std::string::npos) << d[0].message;
+  // A sink: an unknown librdkafka property under kafka.*; the DLQ producer only when used.
+  auto sink = Load("sink.json", R"({"name":"sink","config":{"connector.class":"S3SinkConnector",
+    "topics":"t","s3.bucket.name":"b","flush.size":"3","kafka.no.such.property":"1",
+    "format.class":"io.confluent.connect.s3.format.json.JsonFormat"}})");
+  d = CheckKafkaClients(sink);
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_NE(d[0].message.find("no.such.property"), std::string::npos) << d[0].message;
+  auto dlq = Load("sink.json", R"({"name":"sink","config":{"connector.class":"S3SinkConnector",
+    "topics":"t","s3.bucket.name":"b","flush.size":"3","errors.tolerance":"all",
+    "errors.deadletterqueue.topic.name":"dlq","kafka.no.such.property":"1",
+    "format.class":"io.confluent.connect.s3.format.json.JsonFormat"}})");
+  d = CheckKafkaClients(dlq);
+  ASSERT_EQ(d.size(), 2u);
+  EXPECT_NE(d[1].message.find("Kafka dead letter queue producer: "), std::string::npos) << d[1].message;
+}
+
 TEST(ConnectorPlanTest, WarnsWhenSinkWouldStopOnTombstones) {
   auto src = Load("src.json", kSource);
   auto sink = Load("sink.json", R"({"name":"sink","config":{"connector.class":"S3SinkConnector",

@@ -184,6 +184,15 @@ int Run(const RunArgs& args) {
     fmt::print(stderr, "tributary: configuration has errors; nothing started\n");
     return kExitUsage;
   }
+  for (const auto& c : connectors) {
+    auto clients = CheckKafkaClients(c);
+    for (const auto& d : clients) fmt::print(stderr, "{}\n", config::FormatDiagnostic(c.path, d));
+    failed |= config::HasErrors(clients);
+  }
+  if (failed) {
+    fmt::print(stderr, "tributary: configuration has errors; nothing started\n");
+    return kExitUsage;
+  }
   auto pipeline = CheckPipeline(connectors);
   for (const auto& d : pipeline) fmt::print(stderr, "{}\n", config::FormatDiagnostic("tributary", d));
   if (config::HasErrors(pipeline) || !CheckMetricsAddresses(connectors)) {
