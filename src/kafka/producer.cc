@@ -52,6 +52,10 @@ struct Producer::Impl {
   std::atomic<bool> failed{false};
   std::optional<DeliveryFailure> first_failure;  // guarded by mu
   std::atomic<int> waiters{0};
+  // An abort_transaction that returned before finishing (its flush or EndTxn timed out):
+  // librdkafka accepts no other transactional call until the abort is called again and
+  // completes. The owner's thread only.
+  bool abort_unfinished = false;
 
   std::atomic<uint64_t> n_acked{0}, n_failed{0}, n_waits{0}, n_sent{0}, n_bytes{0};
 
@@ -491,6 +495,14 @@ Status Producer::InitTransactions(std::chrono::milliseconds timeout) {
 }
 
 Status Producer::BeginTransaction() {
+  if (impl_->abort_unfinished) {
+    // The aborted transaction's records are already lost to read_committed consumers;
+    // finish the abort so a new transaction can begin (Unavailable until the
+    // coordinator answers: the caller retries).
+    if (Status s = AbortTransaction(impl_->options.txn_abort_resume_timeout); !s.ok()) {
+      return s.WithContext("finishing the abort of the previous Kafka transaction");
+    }
+  }
   internal::ErrorPtr err(rd_kafka_begin_transaction(impl_->rk.get()));
   return internal::StatusFromError(err.get(), "beginning a Kafka transaction");
 }
@@ -531,6 +543,9 @@ Status Producer::AbortTransaction(std::chrono::milliseconds timeout) {
   rd_kafka_t* rk = impl_->rk.get();
   Status s = RetryTxn("aborting the Kafka transaction", timeout,
                       [rk](int ms) { return rd_kafka_abort_transaction(rk, ms); });
+  // A fatal error leaves the producer unusable anyway; anything else is resumed by the
+  // next abort (BeginTransaction does it).
+  impl_->abort_unfinished = !s.ok() && s.code() != StatusCode::kFailedPrecondition;
   if (!s.ok()) return s;
   // Wait for the purged records' reports, then start a clean sequence window: the aborted
   // records are resolved (never visible to read_committed consumers).

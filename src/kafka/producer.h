@@ -84,6 +84,9 @@ struct ProducerOptions {
   int queue_max_messages = 100000;   // queue.buffering.max.messages
   int queue_max_kbytes = 65536;      // queue.buffering.max.kbytes (64 MiB)
   std::chrono::milliseconds send_timeout{std::chrono::minutes(5)};
+  // How long BeginTransaction spends finishing an abort that returned unfinished (see
+  // AbortTransaction) before it gives up with Unavailable.
+  std::chrono::milliseconds txn_abort_resume_timeout{std::chrono::seconds(10)};
   // Called on the delivery thread each time AckedThrough() advances (new value).
   std::function<void(uint64_t acked_through)> on_acked;
   // Called on the delivery thread for every failed record.
@@ -137,6 +140,9 @@ class Producer {
   // True when a CommitTransaction error says the transaction was aborted (its records
   // never become visible to read_committed consumers). Any other error leaves the outcome
   // open: calling CommitTransaction again resumes the commit and tells.
+  // An abort that times out (coordinator unreachable, records still in flight) is resumed
+  // by the next BeginTransaction, which returns Unavailable until the abort completed;
+  // the transaction's records are aborted either way.
   static bool IsAbortedTransaction(const Status& s);
 
   ProducerStats stats() const;

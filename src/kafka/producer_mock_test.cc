@@ -124,5 +124,59 @@ TEST(ProducerMockTest, SeveralInFlightNeverCountsAnUnconfirmedRecordAsDelivered)
   EXPECT_LT(out.acked_through, out.failure->sequence);
 }
 
+// An abort whose EndTxn cannot reach the coordinator returns unfinished; librdkafka then
+// refuses every other transactional call ("Conflicting abort_transaction API call is
+// already in progress") until the abort is called again. BeginTransaction must finish it
+// (seen live: a source connector looping on that error after a broker restart).
+TEST(ProducerMockTest, AnUnfinishedAbortIsFinishedByTheNextBeginTransaction) {
+  MockCluster mock;
+  ProducerOptions po;
+  po.client.Set("bootstrap.servers", mock.bootstrap());
+  po.client.Set("linger.ms", "0");
+  po.client.Set("log_level", "0");
+  po.transactional_id = "abort-resume";
+  po.txn_abort_resume_timeout = 1500ms;
+  auto producer = Producer::Open(std::move(po));
+  ASSERT_TRUE(producer.has_value()) << producer.error().message();
+  Producer& p = **producer;
+  ASSERT_TRUE(p.InitTransactions(10s).ok());
+  auto send = [&](std::string key) {
+    OutgoingRecord r;
+    r.topic = "t";
+    r.key = key;
+    r.value = "v";
+    r.partition = 0;
+    return p.Send(r);
+  };
+  ASSERT_TRUE(p.BeginTransaction().ok());
+  ASSERT_TRUE(send("a").has_value());
+  ASSERT_TRUE(p.Flush(10s).ok());
+
+  rd_kafka_mock_broker_set_down(mock.get(), 1);
+  ASSERT_TRUE(send("b").has_value());
+  Status aborted = p.AbortTransaction(1500ms);
+  ASSERT_FALSE(aborted.ok()) << "the coordinator is down: the abort cannot finish";
+  // Still down: a new transaction cannot begin, and says why.
+  Status blocked = p.BeginTransaction();
+  ASSERT_FALSE(blocked.ok());
+  EXPECT_EQ(blocked.code(), StatusCode::kUnavailable) << blocked.message();
+  EXPECT_NE(blocked.message().find("finishing the abort"), std::string::npos) << blocked.message();
+
+  // Back: the connector's retry loop calls BeginTransaction again until it works (the
+  // producer reconnects with its backoff first).
+  rd_kafka_mock_broker_set_up(mock.get(), 1);
+  Status begun = p.BeginTransaction();
+  for (auto until = std::chrono::steady_clock::now() + 30s;
+       !begun.ok() && std::chrono::steady_clock::now() < until;) {
+    std::this_thread::sleep_for(250ms);
+    begun = p.BeginTransaction();
+  }
+  ASSERT_TRUE(begun.ok()) << begun.message();
+  ASSERT_TRUE(send("c").has_value());
+  Status committed = p.CommitTransaction(10s);
+  EXPECT_TRUE(committed.ok()) << committed.message();
+  (void)p.Close(5s);
+}
+
 }  // namespace
 }  // namespace tributary::kafka
