@@ -173,7 +173,7 @@ def test_placeholders_from_env_and_file_and_secrets_stay_hidden(run_tributary, t
         "database.server.id=5\n"
         "topic.prefix=p\n"
         "schema.history.internal.kafka.topic=h\n"
-        "producer.override.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required password=\"jaas-secret\";\n")
+        "producer.override.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username=\"u\" password=\"jaas-secret\";\n")
     r = run_tributary("run", "--dry-run", "--show-settings", str(cfg), env_extra={"DB_HOST": "db.example"})
     assert r.returncode == 0, r.stderr
     assert "MySQL source 'props-source'" in r.stdout
@@ -185,6 +185,14 @@ def test_placeholders_from_env_and_file_and_secrets_stay_hidden(run_tributary, t
     empty = run_tributary("run", "--dry-run", str(cfg), env_extra={"DB_HOST": ""})
     assert empty.returncode == 2
     assert "error: database.hostname: missing required key" in empty.stderr
+    # The Kafka clients are built from the settings before anything starts: a JAAS line
+    # librdkafka cannot use is a configuration error (exit 2), its password not shown.
+    broken = tmp_path / "broken.properties"
+    broken.write_text(cfg.read_text().replace('username="u" ', ""))
+    bad = run_tributary("run", "--dry-run", str(broken), env_extra={"DB_HOST": "db.example"})
+    assert bad.returncode == 2, bad.stderr
+    assert "PlainLoginModule needs username and password" in bad.stderr
+    assert "jaas-secret" not in bad.stdout + bad.stderr
     unset = run_tributary("run", "--dry-run", str(cfg), env_extra={"DB_HOST": None})
     assert unset.returncode == 2
     assert "database.hostname: ${env:DB_HOST}: environment variable DB_HOST is not set" in unset.stderr
