@@ -101,7 +101,26 @@ bool ValidHeaderLine(std::string_view line) {
   return true;
 }
 
+std::pair<std::string, std::string> SplitHeader(std::string_view line) {
+  size_t colon = line.find(':');
+  std::string name(line.substr(0, colon));
+  for (char& c : name) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  std::string_view value = line.substr(colon + 1);
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+  while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+  return {std::move(name), std::string(value)};
+}
+
 }  // namespace
+
+std::optional<std::string_view> HttpRequest::Header(std::string_view lower_name) const {
+  for (const auto& [name, value] : headers) {
+    if (name == lower_name) return value;
+  }
+  return std::nullopt;
+}
 
 HttpParse ParseHttpRequestHead(std::string_view bytes, size_t max_head_bytes) {
   // The request line, as soon as it is there (garbage is refused without waiting).
@@ -134,6 +153,7 @@ HttpParse ParseHttpRequestHead(std::string_view bytes, size_t max_head_bytes) {
     at = lf + 1;
     if (header.empty()) break;
     if (!ValidHeaderLine(header)) return Fail(400, "malformed header line");
+    request.headers.push_back(SplitHeader(header));
   }
   HttpParse done;
   done.state = HttpParse::State::kComplete;

@@ -1,5 +1,6 @@
-// ParseHttpRequestHead: the request line and headers of an HTTP/1.x request, as the
-// metrics endpoint needs them (no body, no keep-alive: one request per connection).
+// ParseHttpRequestHead: the request line and headers of an HTTP/1.x request (no keep-alive:
+// one request per connection). The body, when the server reads one, is read by the server
+// after the head (HttpServerOptions::max_body_bytes).
 //
 // Input: the bytes received so far. The result says whether the head is complete
 // (a blank line: CRLF CRLF, or LF LF from lenient clients), the request if so, or the
@@ -9,8 +10,11 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace tributary::server {
 
@@ -19,6 +23,12 @@ struct HttpRequest {
   std::string target;     // as sent ("/metrics?x=1")
   std::string path;       // target without the query string ("/metrics")
   int minor_version = 1;  // HTTP/1.<minor>
+  // In arrival order; names lowercased, values without surrounding blanks.
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;  // empty unless the server reads bodies
+
+  // The first header of that (lowercase) name.
+  std::optional<std::string_view> Header(std::string_view lower_name) const;
 };
 
 struct HttpParse {

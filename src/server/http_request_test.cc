@@ -19,6 +19,16 @@ TEST(HttpRequest, ParsesAGetWithHeaders) {
   EXPECT_EQ(p.request.path, "/metrics");
   EXPECT_EQ(p.request.minor_version, 1);
   EXPECT_EQ(p.head_bytes, req.size());
+  // Names lowercased, values trimmed, in order.
+  ASSERT_EQ(p.request.headers.size(), 2u);
+  EXPECT_EQ(p.request.headers[0].first, "host");
+  EXPECT_EQ(p.request.Header("host"), "127.0.0.1:9404");
+  EXPECT_EQ(p.request.Header("accept"), "*/*");
+  EXPECT_FALSE(p.request.Header("Accept").has_value());  // lookups take the lowercase name
+  p = ParseHttpRequestHead("PUT /k HTTP/1.1\r\nX-Amz-Meta-A:\t v 1 \r\nEmpty:\r\n\r\n");
+  ASSERT_EQ(p.state, State::kComplete) << p.error;
+  EXPECT_EQ(p.request.Header("x-amz-meta-a"), "v 1");
+  EXPECT_EQ(p.request.Header("empty"), "");
 }
 
 TEST(HttpRequest, BareLineFeedsAndHttp10AndAbsoluteForm) {

@@ -8,12 +8,17 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <spdlog/spdlog.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <list>
+#include <optional>
 #include <thread>
 
 namespace tributary::server {
@@ -52,7 +57,13 @@ struct Connection {
   std::string out;      // the response, once known
   size_t out_done = 0;  // bytes of `out` sent
   bool responding = false;
+  // Once the head is parsed and a body is expected: the request and the body's length.
+  std::optional<HttpParse> head;
+  size_t body_length = 0;
 };
+
+// After a failed poll() or accept(), the loop waits this long before trying again.
+constexpr auto kErrorPause = std::chrono::milliseconds(100);
 
 std::string SystemError(int err) { return std::strerror(err); }
 
@@ -61,12 +72,22 @@ std::string SystemError(int err) { return std::strerror(err); }
 const char* HttpReason(int status) {
   switch (status) {
     case 200: return "OK";
+    case 201: return "Created";
+    case 204: return "No Content";
+    case 206: return "Partial Content";
+    case 304: return "Not Modified";
     case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
     case 404: return "Not Found";
     case 405: return "Method Not Allowed";
     case 408: return "Request Timeout";
+    case 409: return "Conflict";
+    case 411: return "Length Required";
+    case 413: return "Content Too Large";
     case 431: return "Request Header Fields Too Large";
     case 500: return "Internal Server Error";
+    case 502: return "Bad Gateway";
     case 503: return "Service Unavailable";
     case 505: return "HTTP Version Not Supported";
     default: return "Unknown";
@@ -75,15 +96,27 @@ const char* HttpReason(int status) {
 
 struct HttpServer::Impl {
   HttpServerOptions options;
+  std::string where;  // host:port, for log lines
   Fd listener;
   Fd wake_read, wake_write;  // a byte written here stops the loop
   std::list<Connection> connections;
   std::thread thread;
+  std::atomic<uint64_t> poll_errors{0};
+  std::atomic<uint64_t> accept_errors{0};
+  uint64_t poll_errors_in_row = 0;
+  bool accept_failing = false;
+  Clock::time_point accept_paused_until{};
 
   void Loop();
   void Accept();
+  // After poll() failed with `err`: logs, drops the connections, waits. false: stop.
+  bool PollFailed(int err);
+  // Whether the destructor asked the loop to stop (reads the wake pipe without waiting).
+  bool StopRequested();
   // Reads what is there; false: close the connection.
   bool Read(Connection& c);
+  // Once the head is complete: responds, or starts reading the body.
+  void HeadComplete(Connection& c, HttpParse parse);
   // Writes what it can; false: done or failed (close).
   bool Write(Connection& c);
   void Respond(Connection& c, const HttpParse& parse);
@@ -91,15 +124,37 @@ struct HttpServer::Impl {
 
 namespace {
 
+bool SameName(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
+}
+
+bool HasHeader(const HttpResponse& r, std::string_view name) {
+  for (const auto& [n, _] : r.headers) {
+    if (SameName(n, name)) return true;
+  }
+  return false;
+}
+
 std::string BuildResponse(const HttpResponse& r, bool head_only, bool allow_header) {
-  std::string out = fmt::format(
-      "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n"
-      "Cache-Control: no-store\r\n",
-      r.status, HttpReason(r.status), r.content_type, r.body.size());
+  std::string out = fmt::format("HTTP/1.1 {} {}\r\n", r.status, HttpReason(r.status));
+  if (!HasHeader(r, "content-type")) out += fmt::format("Content-Type: {}\r\n", r.content_type);
+  if (!HasHeader(r, "content-length")) {
+    out += fmt::format("Content-Length: {}\r\n", r.body.size());
+  }
+  out += "Connection: close\r\nCache-Control: no-store\r\n";
   if (allow_header) out += "Allow: GET, HEAD\r\n";
+  for (const auto& [name, value] : r.headers) out += fmt::format("{}: {}\r\n", name, value);
   out += "\r\n";
   if (!head_only) out += r.body;
   return out;
+}
+
+HttpParse Refuse(int status, std::string why) {
+  HttpParse p;
+  p.state = HttpParse::State::kError;
+  p.error_status = status;
+  p.error = std::move(why);
+  return p;
 }
 
 }  // namespace
@@ -111,16 +166,17 @@ void HttpServer::Impl::Respond(Connection& c, const HttpParse& parse) {
   if (parse.state == HttpParse::State::kError) {
     response.status = parse.error_status;
     response.body = parse.error + "\n";
-  } else if (parse.request.method != "GET" && parse.request.method != "HEAD") {
+  } else if (!options.all_methods && parse.request.method != "GET" &&
+             parse.request.method != "HEAD") {
     response.status = 405;
     response.body = "only GET and HEAD are served\n";
     allow = true;
   } else {
     head_only = parse.request.method == "HEAD";
     try {
-      response = options.handler ? options.handler(parse.request) : HttpResponse{404, {}, {}};
+      response = options.handler ? options.handler(parse.request) : HttpResponse{404, {}, {}, {}};
     } catch (...) {
-      response = HttpResponse{500, "text/plain; charset=utf-8", "internal error\n"};
+      response = HttpResponse{500, "text/plain; charset=utf-8", "internal error\n", {}};
     }
   }
   c.out = BuildResponse(response, head_only, allow);
@@ -132,17 +188,31 @@ void HttpServer::Impl::Respond(Connection& c, const HttpParse& parse) {
 }
 
 bool HttpServer::Impl::Read(Connection& c) {
-  char buf[4096];
+  char buf[16384];
   while (true) {
     ssize_t n = ::recv(c.fd.get(), buf, sizeof buf, 0);
     if (n > 0) {
-      // Keep at most one byte past the limit: enough to know the head is too large.
-      size_t room = options.max_head_bytes + 1 - std::min(c.in.size(), options.max_head_bytes + 1);
+      if (c.head.has_value()) {  // the body
+        size_t want = c.head->head_bytes + c.body_length - c.in.size();
+        c.in.append(buf, std::min(static_cast<size_t>(n), want));
+        if (c.in.size() == c.head->head_bytes + c.body_length) {
+          HttpParse parse = std::move(*c.head);
+          c.head.reset();
+          parse.request.body = c.in.substr(parse.head_bytes);
+          Respond(c, parse);
+          return true;
+        }
+        continue;
+      }
+      // Keep at most one byte past the limits: enough to know the head is too large
+      // (body bytes that came with the head are kept for the body).
+      size_t limit = options.max_head_bytes + 1 + options.max_body_bytes;
+      size_t room = limit - std::min(c.in.size(), limit);
       c.in.append(buf, std::min(static_cast<size_t>(n), room));
       HttpParse parse = ParseHttpRequestHead(c.in, options.max_head_bytes);
       if (parse.state != HttpParse::State::kIncomplete) {
-        Respond(c, parse);
-        return true;
+        HeadComplete(c, std::move(parse));
+        if (c.responding) return true;
       }
       continue;
     }
@@ -150,6 +220,38 @@ bool HttpServer::Impl::Read(Connection& c) {
     if (errno == EINTR) continue;
     return errno == EAGAIN || errno == EWOULDBLOCK;
   }
+}
+
+void HttpServer::Impl::HeadComplete(Connection& c, HttpParse parse) {
+  if (parse.state == HttpParse::State::kError || options.max_body_bytes == 0) {
+    Respond(c, parse);
+    return;
+  }
+  const HttpRequest& r = parse.request;
+  if (r.Header("transfer-encoding").has_value()) {
+    Respond(c, Refuse(411, "chunked request bodies are not read: send a Content-Length"));
+    return;
+  }
+  size_t length = 0;
+  if (auto text = r.Header("content-length")) {
+    auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), length);
+    if (ec != std::errc() || end != text->data() + text->size()) {
+      Respond(c, Refuse(400, "malformed Content-Length"));
+      return;
+    }
+  }
+  if (length > options.max_body_bytes) {
+    Respond(c,
+            Refuse(413, fmt::format("request body larger than {} bytes", options.max_body_bytes)));
+    return;
+  }
+  if (c.in.size() >= parse.head_bytes + length) {
+    parse.request.body = c.in.substr(parse.head_bytes, length);
+    Respond(c, parse);
+    return;
+  }
+  c.body_length = length;
+  c.head = std::move(parse);
 }
 
 bool HttpServer::Impl::Write(Connection& c) {
@@ -171,8 +273,35 @@ void HttpServer::Impl::Accept() {
   while (true) {
     int fd = ::accept4(listener.get(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0) {
-      if (errno == EINTR) continue;
-      return;  // EAGAIN, or a transient error (EMFILE, ECONNABORTED): try at the next poll
+      int err = errno;
+      switch (err) {
+        case EAGAIN:
+#if EWOULDBLOCK != EAGAIN
+        case EWOULDBLOCK:
+#endif
+          return;
+        case EINTR:
+        case ECONNABORTED:
+        case EPROTO:
+        case EPERM: continue;  // that connection only
+        default: break;
+      }
+      // Out of descriptors or memory (or a broken listener): the pending connection keeps
+      // the listener readable, so poll() would return at once, forever. Pause accepting.
+      accept_errors.fetch_add(1, std::memory_order_relaxed);
+      if (!accept_failing) {
+        spdlog::warn(
+            "HTTP server on {}: cannot accept connections: {}; accepting again every "
+            "{} ms",
+            where, SystemError(err), kErrorPause.count());
+      }
+      accept_failing = true;
+      accept_paused_until = Clock::now() + kErrorPause;
+      return;
+    }
+    if (accept_failing) {
+      spdlog::info("HTTP server on {}: accepting connections again", where);
+      accept_failing = false;
     }
     Fd conn(fd);
     if (connections.size() >= options.max_connections) continue;  // closed by ~Fd
@@ -183,16 +312,41 @@ void HttpServer::Impl::Accept() {
   }
 }
 
+bool HttpServer::Impl::StopRequested() {
+  char byte;
+  return ::read(wake_read.get(), &byte, 1) == 1;  // the pipe is non-blocking
+}
+
+bool HttpServer::Impl::PollFailed(int err) {
+  uint64_t total = poll_errors.fetch_add(1, std::memory_order_relaxed) + 1;
+  ++poll_errors_in_row;
+  // The first failure of a run, then about once a minute while it lasts.
+  if (poll_errors_in_row == 1 || poll_errors_in_row % 600 == 0) {
+    spdlog::error(
+        "HTTP server on {}: poll() failed: {} ({} in a row, {} in all); {} open "
+        "connections dropped, polling again in {} ms",
+        where, SystemError(err), poll_errors_in_row, total, connections.size(),
+        kErrorPause.count());
+  }
+  // Fewer descriptors to poll (EINVAL is nfds past RLIMIT_NOFILE), memory given back.
+  connections.clear();
+  if (StopRequested()) return false;
+  std::this_thread::sleep_for(kErrorPause);
+  return !StopRequested();
+}
+
 void HttpServer::Impl::Loop() {
   std::vector<pollfd> fds;
   std::vector<std::list<Connection>::iterator> order;
   while (true) {
     fds.clear();
     order.clear();
-    fds.push_back({wake_read.get(), POLLIN, 0});
-    fds.push_back({listener.get(), POLLIN, 0});
     auto now = Clock::now();
     auto next_deadline = now + std::chrono::seconds(1);
+    bool accepting = now >= accept_paused_until;
+    if (!accepting) next_deadline = std::min(next_deadline, accept_paused_until);
+    fds.push_back({wake_read.get(), POLLIN, 0});
+    fds.push_back({listener.get(), static_cast<short>(accepting ? POLLIN : 0), 0});
     for (auto it = connections.begin(); it != connections.end(); ++it) {
       fds.push_back({it->fd.get(), static_cast<short>(it->responding ? POLLOUT : POLLIN), 0});
       order.push_back(it);
@@ -201,7 +355,17 @@ void HttpServer::Impl::Loop() {
     auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next_deadline - now);
     int timeout_ms = static_cast<int>(std::max<int64_t>(0, wait.count()) + 1);
     int ready = ::poll(fds.data(), fds.size(), timeout_ms);
-    if (ready < 0 && errno != EINTR) return;
+    if (ready < 0) {
+      int err = errno;
+      if (err == EINTR) continue;
+      if (!PollFailed(err)) return;
+      continue;
+    }
+    if (poll_errors_in_row > 0) {
+      spdlog::info("HTTP server on {}: serving again after {} failed polls", where,
+                   poll_errors_in_row);
+      poll_errors_in_row = 0;
+    }
     if (fds[0].revents != 0) return;  // stop requested
     if (fds[1].revents & POLLIN) Accept();
     now = Clock::now();
@@ -274,6 +438,7 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(HttpServerOptions options)
   }
   impl->wake_read = Fd(pipe_fds[0]);
   impl->wake_write = Fd(pipe_fds[1]);
+  impl->where = fmt::format("{}:{}", options.host, port);
   impl->options = std::move(options);
   // The thread starts with every signal blocked (it inherits the mask in force here).
   sigset_t all, previous;
@@ -287,6 +452,11 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(HttpServerOptions options)
 
 HttpServer::HttpServer(std::unique_ptr<Impl> impl, uint16_t port)
     : impl_(std::move(impl)), port_(port) {}
+
+HttpServerCounters HttpServer::counters() const {
+  return {.poll_errors = impl_->poll_errors.load(std::memory_order_relaxed),
+          .accept_errors = impl_->accept_errors.load(std::memory_order_relaxed)};
+}
 
 HttpServer::~HttpServer() {
   char byte = 1;

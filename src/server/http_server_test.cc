@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -14,6 +15,8 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "common/logging.h"
 
 namespace tributary::server {
 namespace {
@@ -79,8 +82,8 @@ struct Fixture {
     o.handler = [this](const HttpRequest& r) {
       ++calls;
       if (r.path == "/throw") throw std::runtime_error("boom");
-      if (r.path != "/hello") return HttpResponse{404, "text/plain", "no\n"};
-      return HttpResponse{200, "text/plain", "hello " + r.method + "\n"};
+      if (r.path != "/hello") return HttpResponse{404, "text/plain", "no\n", {}};
+      return HttpResponse{200, "text/plain", "hello " + r.method + "\n", {}};
     };
     auto s = HttpServer::Start(std::move(o));
     EXPECT_TRUE(s) << s.error().message();
@@ -212,6 +215,148 @@ TEST(HttpServer, SignalsStayWithOtherThreads) {
   timespec wait{2, 0};
   EXPECT_EQ(sigtimedwait(&set, nullptr, &wait), SIGUSR1);
   pthread_sigmask(SIG_SETMASK, &old, nullptr);
+}
+
+TEST(HttpServer, BodiesAndEveryMethodWhenAsked) {
+  std::vector<HttpRequest> seen;
+  HttpServerOptions o;
+  o.all_methods = true;
+  o.max_body_bytes = 64;
+  o.handler = [&](const HttpRequest& r) {
+    seen.push_back(r);
+    return HttpResponse{201,
+                        "text/plain",
+                        "got " + r.method + " " + r.body,
+                        {{"ETag", "\"e1\""}, {"Content-Type", "application/xml"}}};
+  };
+  auto server = HttpServer::Start(std::move(o));
+  ASSERT_TRUE(server) << server.error().message();
+  uint16_t port = (*server)->port();
+
+  // A body sent in pieces, after the head.
+  int fd = Connect(port);
+  ASSERT_GE(fd, 0);
+  SendAll(fd, "PUT /k?x=1 HTTP/1.1\r\nHost: h\r\nContent-Length: 11\r\nX-Amz-Date: d \r\n\r\nhel");
+  std::this_thread::sleep_for(20ms);
+  SendAll(fd, "lo world");
+  std::string r = ReadAll(fd);
+  ::close(fd);
+  EXPECT_EQ(r,
+            "HTTP/1.1 201 Created\r\nContent-Length: 19\r\nConnection: close\r\n"
+            "Cache-Control: no-store\r\nETag: \"e1\"\r\nContent-Type: application/xml\r\n\r\n"
+            "got PUT hello world");
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0].target, "/k?x=1");
+  EXPECT_EQ(seen[0].Header("x-amz-date"), "d");
+  EXPECT_EQ(seen[0].Header("host"), "h");
+  EXPECT_FALSE(seen[0].Header("nope").has_value());
+
+  // Head and body in one segment; no Content-Length: no body.
+  EXPECT_TRUE(
+      Exchange(port, "POST /u HTTP/1.1\r\nContent-Length: 2\r\n\r\nab").ends_with("got POST ab"));
+  EXPECT_TRUE(Exchange(port, "DELETE /u HTTP/1.1\r\n\r\n").ends_with("got DELETE "));
+  EXPECT_EQ(seen.size(), 3u);
+  // Refused before the handler.
+  EXPECT_TRUE(Exchange(port, "PUT /k HTTP/1.1\r\nContent-Length: 65\r\n\r\n")
+                  .starts_with("HTTP/1.1 413 Content Too Large\r\n"));
+  EXPECT_TRUE(Exchange(port, "PUT /k HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n")
+                  .starts_with("HTTP/1.1 411 Length Required\r\n"));
+  EXPECT_TRUE(Exchange(port, "PUT /k HTTP/1.1\r\nContent-Length: 1x\r\n\r\n")
+                  .starts_with("HTTP/1.1 400 Bad Request\r\n"));
+  EXPECT_EQ(seen.size(), 3u);
+}
+
+// Sets the soft RLIMIT_NOFILE for the scope of the object, and back.
+class FileLimit {
+ public:
+  explicit FileLimit(rlim_t soft) {
+    ::getrlimit(RLIMIT_NOFILE, &saved_);
+    rlimit lowered = saved_;
+    lowered.rlim_cur = soft;
+    ok_ = ::setrlimit(RLIMIT_NOFILE, &lowered) == 0;
+  }
+  ~FileLimit() { ::setrlimit(RLIMIT_NOFILE, &saved_); }
+  bool ok() const { return ok_; }
+
+ private:
+  rlimit saved_{};
+  bool ok_ = false;
+};
+
+// The lowest free descriptor number: with the soft limit there, no new one can be made.
+rlim_t LowestFreeFd() {
+  int fd = ::dup(0);
+  ::close(fd);
+  return static_cast<rlim_t>(fd);
+}
+
+TEST(HttpServer, PollFailureIsLoggedAndTheServerGoesOn) {
+  // poll() fails with EINVAL when it is given more descriptors than RLIMIT_NOFILE: held
+  // connections plus a lowered limit make the server's poll fail for real.
+  Fixture f(5000ms);
+  std::vector<int> held;
+  for (int i = 0; i < 4; ++i) {
+    int fd = Connect(f.port());
+    ASSERT_GE(fd, 0);
+    SendAll(fd, "GET /hel");  // incomplete: the server holds the connection
+    held.push_back(fd);
+  }
+  std::this_thread::sleep_for(200ms);     // all accepted: the server polls 2 + 4 descriptors
+  ASSERT_TRUE(InitLogging("info").ok());  // to stderr
+  ::testing::internal::CaptureStderr();
+  {
+    FileLimit limit(4);
+    ASSERT_TRUE(limit.ok());
+    SendAll(held[0], "l");  // wakes the server; its next poll() gets EINVAL
+    auto deadline = std::chrono::steady_clock::now() + 3s;
+    while (f.server->counters().poll_errors == 0 && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(10ms);
+    }
+    EXPECT_GE(f.server->counters().poll_errors, 1u);
+    // The held connections were dropped: their clients see the close.
+    for (int fd : held) EXPECT_EQ(ReadAll(fd, 2s), "");
+  }
+  std::string log = ::testing::internal::GetCapturedStderr();
+  for (int fd : held) ::close(fd);
+  EXPECT_NE(log.find("HTTP server on 127.0.0.1:" + std::to_string(f.port()) +
+                     ": poll() failed: Invalid argument (1 in a row, 1 in all); 4 open "
+                     "connections dropped, polling again in 100 ms"),
+            std::string::npos)
+      << log;
+  // Still serving.
+  EXPECT_TRUE(Exchange(f.port(), "GET /hello HTTP/1.1\r\n\r\n").ends_with("hello GET\n"));
+  EXPECT_EQ(f.server->counters().poll_errors, 1u);
+}
+
+TEST(HttpServer, OutOfDescriptorsPausesAcceptingInsteadOfSpinning) {
+  Fixture f(5000ms);
+  int client = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);  // made before the limit
+  ASSERT_GE(client, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(f.port());
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_TRUE(InitLogging("info").ok());  // to stderr
+  ::testing::internal::CaptureStderr();
+  {
+    FileLimit limit(LowestFreeFd());  // accept4() gets EMFILE
+    ASSERT_TRUE(limit.ok());
+    ASSERT_EQ(::connect(client, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+    SendAll(client, "GET /hello HTTP/1.1\r\n\r\n");
+    std::this_thread::sleep_for(500ms);
+  }
+  std::string log = ::testing::internal::GetCapturedStderr();
+  // Tried about every 100 ms, not thousands of times.
+  uint64_t errors = f.server->counters().accept_errors;
+  EXPECT_GE(errors, 2u);
+  EXPECT_LE(errors, 10u);
+  EXPECT_NE(log.find("cannot accept connections: Too many open files; accepting again every "
+                     "100 ms"),
+            std::string::npos)
+      << log;
+  // With descriptors back, the waiting connection is served.
+  EXPECT_TRUE(ReadAll(client).ends_with("hello GET\n"));
+  ::close(client);
 }
 
 }  // namespace

@@ -62,21 +62,48 @@ size_t WriteHeader(char* buffer, size_t size, size_t nitems, void* userdata) {
   return size * nitems;
 }
 
+// Which certificates the peer was verified against, for TLS verification errors.
+std::string TrustedCas(const HttpOptions& options) {
+  if (!options.ca_file.empty() && !options.ca_path.empty()) {
+    return fmt::format("the CA certificates of {} and {}", options.ca_file, options.ca_path);
+  }
+  if (!options.ca_file.empty()) return fmt::format("the CA certificates of {}", options.ca_file);
+  if (!options.ca_path.empty()) return fmt::format("the CA certificates in {}", options.ca_path);
+  return "the system's CA certificates";
+}
+
 Status CurlError(CURLcode code, const char* detail, const std::string& method,
-                 const std::string& url) {
+                 const std::string& url, const HttpOptions& options) {
   // The URL has no secrets (signatures travel in headers), but drop the query to keep the
   // message short.
   std::string where = url.substr(0, url.find('?'));
   // curl's detail ("Failed to connect to h port p after 0 ms: Couldn't connect to server")
   // already ends with the generic text; use that alone when there is no detail.
-  std::string msg = fmt::format("{} {}: {}", method, where,
-                                detail[0] != '\0' ? detail : curl_easy_strerror(code));
+  std::string_view what = detail[0] != '\0' ? detail : curl_easy_strerror(code);
+  std::string msg = fmt::format("{} {}: {}", method, where, what);
   switch (code) {
     case CURLE_URL_MALFORMAT:
     case CURLE_UNSUPPORTED_PROTOCOL: return Status::InvalidArgument(std::move(msg));
     case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+      // Not retried: the same certificate is refused again.
+      return Status::FailedPrecondition(fmt::format(
+          "{} (TLS: the server's certificate was checked against {})", msg, TrustedCas(options)));
     case CURLE_SSL_CACERT_BADFILE:
-    case CURLE_SSL_CERTPROBLEM: return Status::FailedPrecondition(std::move(msg));
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CRL_BADFILE:
+      return Status::FailedPrecondition(
+          fmt::format("{} (TLS: cannot use {})", msg, TrustedCas(options)));
+    case CURLE_SSL_CONNECT_ERROR:
+      // OpenSSL's words for a reply that is not TLS at all: a plain-HTTP server (or
+      // something else) on that port. Retrying cannot help.
+      if (what.find("wrong version number") != std::string_view::npos ||
+          what.find("packet length too long") != std::string_view::npos) {
+        return Status::FailedPrecondition(fmt::format(
+            "{} (TLS: the server did not answer in TLS; is the endpoint http:// ?)", msg));
+      }
+      return Status::Unavailable(std::move(msg));
     default: return Status::Unavailable(std::move(msg));
   }
 }
@@ -168,7 +195,8 @@ Result<HttpResponse> HttpClient::Send(const HttpRequest& request) {
   CURLcode rc = curl_easy_perform(c);
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, nullptr);
   curl_slist_free_all(headers);
-  if (rc != CURLE_OK) return Error(CurlError(rc, error_buffer, request.method, request.url));
+  if (rc != CURLE_OK)
+    return Error(CurlError(rc, error_buffer, request.method, request.url, options_));
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &response.status);
   return response;
 }

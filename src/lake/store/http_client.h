@@ -60,8 +60,11 @@ class HttpClient {
 
   // Sends one request and reads the whole response. Any HTTP status is a response; an
   // error means no response: kUnavailable for network failures (refused, reset, timed
-  // out, DNS), kFailedPrecondition for TLS verification failures, kInvalidArgument for a
-  // malformed URL. Messages hold curl's description, never header values.
+  // out, DNS), kFailedPrecondition for TLS failures that a retry cannot mend (the
+  // certificate or its host name not verified, an unusable CA file, a server that does
+  // not answer in TLS), kInvalidArgument for a malformed URL. Messages hold the method,
+  // the URL without its query, curl's description and, for TLS failures, which CA
+  // certificates were used; never header values.
   Result<HttpResponse> Send(const HttpRequest& request);
 
  private:

@@ -123,6 +123,39 @@ TEST(S3StoreFake, UnreachableServerIsUnavailableAfterRetries) {
   EXPECT_EQ(store->counters().requests.load(), 4u);
 }
 
+TEST(S3StoreFake, HttpsToAPlainHttpServerIsNotRetried) {
+  // curl's ClientHello gets an HTTP 400 back: OpenSSL's "wrong version number".
+  TestHttpServer server([&](const TestRequest&) { return TestResponse{.status = 200}; });
+  auto store = OpenFake(FakeOptions("https://127.0.0.1:" + std::to_string(server.port())));
+  Status s = store->Put("k", AsBytes("x"));
+  EXPECT_EQ(s.code(), StatusCode::kFailedPrecondition) << s.ToString();
+  EXPECT_NE(s.message().find("s3://lake/k: PutObject failed: PUT https://127.0.0.1:" +
+                             std::to_string(server.port()) + "/lake/k: "),
+            std::string::npos)
+      << s.message();
+  EXPECT_NE(s.message().find("wrong version number (TLS: the server did not answer in TLS; is "
+                             "the endpoint http:// ?)"),
+            std::string::npos)
+      << s.message();
+  EXPECT_EQ(store->counters().requests.load(), 1u);  // not retried
+  EXPECT_TRUE(server.requests().empty());            // the handler never saw a request
+}
+
+TEST(S3StoreFake, MissingCaFileIsNamedAndNotRetried) {
+  TestHttpServer server([&](const TestRequest&) { return TestResponse{.status = 200}; });
+  S3StoreOptions o = FakeOptions("https://127.0.0.1:" + std::to_string(server.port()));
+  o.http.ca_file = "/nonexistent/tributary-ca.pem";
+  auto store = OpenFake(o);
+  auto got = store->Get("k");
+  ASSERT_FALSE(got);
+  EXPECT_EQ(got.error().code(), StatusCode::kFailedPrecondition) << got.error().ToString();
+  EXPECT_NE(got.error().message().find(
+                "(TLS: cannot use the CA certificates of /nonexistent/tributary-ca.pem)"),
+            std::string::npos)
+      << got.error().message();
+  EXPECT_EQ(store->counters().requests.load(), 1u);
+}
+
 TEST(S3StoreFake, ObjectHeadersEncryptionAclTagsAndMd5) {
   TestHttpServer server([&](const TestRequest&) { return TestResponse{.status = 200}; });
   S3StoreOptions o = FakeOptions(server.url());
