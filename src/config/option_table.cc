@@ -1027,6 +1027,15 @@ std::vector<OptionDef> BuildTable() {
        .applies = kSink,
        .group = "S3 sink: input",
        .doc = "Partition path of tombstones with `behavior.on.null.values=write`."},
+      {.name = "report.null.values.to.dlq",
+       .type = T::kBool,
+       .default_value = "true",
+       .applies = kSink,
+       .group = "S3 sink: input",
+       .doc = "With `behavior.on.null.values=ignore`, send each skipped null value to the "
+              "dead letter queue (`errors.tolerance=all` and "
+              "`errors.deadletterqueue.topic.name`), stage `TASK_PUT`, message `Skipping "
+              "null value record.`"},
       {.name = "flush.size",
        .type = T::kInt,
        .required = true,
@@ -1206,7 +1215,11 @@ std::vector<OptionDef> BuildTable() {
        .default_value = "false",
        .applies = kSink,
        .group = "S3 sink: files",
-       .doc = "Also write each record's headers into a `.headers.<ext>` object."},
+       .doc = "Also write each record's headers into a `.headers.json` object beside each "
+              "value object, one line per record: `{\"headers\":[{\"key\":..., "
+              "\"value\":...}]}` (values as the header's bytes read as UTF-8). A record "
+              "without headers is an error (`Headers cannot be null`, as in Confluent): "
+              "the sink stops, or skips it with `errors.tolerance=all`."},
       {.name = "keys.format.class",
        .type = T::kClass,
        .default_value = "io.confluent.connect.s3.format.json.JsonFormat",
@@ -1220,7 +1233,8 @@ std::vector<OptionDef> BuildTable() {
        .allowed = {"io.confluent.connect.s3.format.json.JsonFormat"},
        .applies = kSink,
        .group = "S3 sink: files",
-       .doc = "Format of header objects (JSON)."},
+       .doc = "Format of header objects (JSON lines; gzipped with "
+              "`s3.compression.type=gzip`)."},
       {.name = "partitioner.class",
        .type = T::kClass,
        .default_value = "io.confluent.connect.storage.partitioner.DefaultPartitioner",
@@ -1389,7 +1403,25 @@ std::vector<OptionDef> BuildTable() {
        .default_value = "false",
        .applies = kSink,
        .group = "S3 sink: store",
-       .doc = "Tag objects with `startOffset`, `endOffset` and `recordCount`."},
+       .doc = "After each value object is uploaded, tag it (PutObjectTagging) with "
+              "`startOffset`, `endOffset` and `recordCount`, plus "
+              "`s3.object.tagging.key.value.pairs`. No effect on a local folder store (one "
+              "warning)."},
+      {.name = "s3.object.tagging.key.value.pairs",
+       .type = T::kList,
+       .default_value = "",
+       .applies = kSink,
+       .group = "S3 sink: store",
+       .doc = "Extra tags of `s3.object.tagging`, as `key:value` items (split at the first "
+              "`:`), at most 7."},
+      {.name = "s3.object.behavior.on.tagging.error",
+       .type = T::kEnum,
+       .default_value = "ignore",
+       .allowed = {"ignore", "fail"},
+       .applies = kSink,
+       .group = "S3 sink: store",
+       .doc = "When tagging an object fails: `ignore` logs a warning and leaves it untagged; "
+              "`fail` retries retryable errors like uploads and stops the sink on others."},
       {.name = "s3.send.digest",
        .type = T::kBool,
        .default_value = "false",

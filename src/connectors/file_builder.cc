@@ -11,6 +11,8 @@
 #include <cstring>
 #include <vector>
 
+#include "connectors/object_buffer_pool.h"
+
 namespace tributary::connectors {
 namespace {
 
@@ -33,19 +35,40 @@ FileBuilder::FileBuilder(std::string key, int64_t start_offset,
 
 FileBuilder::~FileBuilder() {
   if (spill_fd_ >= 0) ::close(spill_fd_);
+  if (pool_ != nullptr) pool_->Give(std::move(buffer_));
 }
 
 Result<std::unique_ptr<FileBuilder>> FileBuilder::Begin(std::string key, int64_t start_offset,
                                                         std::unique_ptr<format::FormatWriter> writer,
-                                                        std::string spill_dir) {
+                                                        std::string spill_dir,
+                                                        const BufferOptions& buffer) {
   std::unique_ptr<FileBuilder> b(
       new FileBuilder(std::move(key), start_offset, std::move(writer), std::move(spill_dir)));
+  if (buffer.pool != nullptr) {
+    b->pool_ = buffer.pool;
+    b->buffer_ = buffer.pool->Take(buffer.capacity);
+  } else if (buffer.capacity > 0) {
+    b->buffer_.reserve(buffer.capacity);
+  }
+  b->spill_at_ = buffer.spill_at;
   if (Status s = b->writer_->Begin(&b->buffer_); !s.ok()) return Error(s.WithContext(b->key_));
   return b;
 }
 
 Status FileBuilder::Append(const format::SinkRecord& record, const format::ParsedValue& value) {
-  return writer_->Append(record, value);
+  const size_t before = buffer_.size();
+  Status s = writer_->Append(record, value);
+  if (s.ok()) last_offset_ = record.offset;
+  if (spill_at_ > 0 && s.ok()) {
+    // A full write-behind buffer goes to the spill file before the next record would grow
+    // it (a copy of everything into fresh pages): room is kept for twice the largest
+    // record so far.
+    const size_t grew = buffer_.size() > before ? buffer_.size() - before : 0;
+    largest_append_ = std::max(largest_append_, grew);
+    const size_t cap = buffer_.capacity();
+    if (cap >= spill_at_ && buffer_.size() + 2 * largest_append_ + 4096 > cap) s = WriteOut();
+  }
+  return s;
 }
 
 Status FileBuilder::Finish() {
@@ -74,6 +97,18 @@ Status FileBuilder::EnsureSpillFile() {
 }
 
 Status FileBuilder::Spill() {
+  if (Status s = WriteOut(); !s.ok()) return s;
+  // Keep the writer's view of *out valid (same string), but give the memory back.
+  if (pool_ != nullptr) {
+    pool_->Give(std::move(buffer_));
+    buffer_ = std::string();
+  } else {
+    buffer_.shrink_to_fit();
+  }
+  return Status::Ok();
+}
+
+Status FileBuilder::WriteOut() {
   if (buffer_.empty()) return Status::Ok();
   if (Status s = EnsureSpillFile(); !s.ok()) return s;
   const char* p = buffer_.data();
@@ -88,9 +123,7 @@ Status FileBuilder::Spill() {
     left -= static_cast<size_t>(n);
     spilled_ += static_cast<uint64_t>(n);
   }
-  // Keep the writer's view of *out valid (same string), but give the memory back.
   buffer_.clear();
-  buffer_.shrink_to_fit();
   return Status::Ok();
 }
 
@@ -149,6 +182,13 @@ Status UploadWithRetry(FileBuilder& builder, lake::ObjectStore& store, uint64_t 
                        const std::stop_token& abandon, uint64_t* retries) {
   for (int attempt = 1;; ++attempt) {
     Status s = builder.Upload(store, part_size);
+    if (s.ok() && builder.tagging()) {
+      const ObjectTagging& t = *builder.tagging();
+      return TagUploadedObject(
+          store, builder.key(),
+          ObjectTagsFor(t, builder.start_offset(), builder.last_offset(), builder.record_count()),
+          t.fail_on_error, backoff, stop, abandon);
+    }
     if (s.ok() || !s.retryable()) return s;
     if (retries != nullptr) ++*retries;
     spdlog::warn("upload of {} failed (attempt {}), retrying in {} ms: {}", builder.key(), attempt,

@@ -10,8 +10,17 @@
 // the spill file. Upload() may be called again after a failure: everything is kept until
 // it succeeds.
 //
-// Ownership: owns its writer, buffer and spill file. Threading: one thread at a time (the
-// task's while the object is open, then an upload worker's once handed to UploadPool).
+// Buffers: with an ObjectBufferPool the buffer is taken from the pool at Begin (reserved
+// to the capacity the caller expects the object to need) and given back when the builder
+// is destroyed (after its upload, or when it is dropped). A `spill_at` limit makes the
+// builder spill itself whenever its buffer would grow past its reserved capacity (at least
+// `spill_at`): the buffer is then a fixed write-behind buffer of the spill file, reused in
+// place instead of being grown by copying or given back (objects larger than the budget
+// allows keep one buffer's worth in memory).
+//
+// Ownership: owns its writer, buffer and spill file; borrows the pool (which must outlive
+// it). Threading: one thread at a time (the task's while the object is open, then an
+// upload worker's once handed to UploadPool).
 //
 // UploadPool: finishes and uploads cut objects on worker threads, so the task's thread
 // keeps consuming while objects go to the store. The objects of one cut (a rotation of one
@@ -41,6 +50,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "connectors/sink_tagging.h"
 #include "format/format_writer.h"
 #include "format/record_value.h"
 #include "format/sink_record.h"
@@ -48,12 +58,23 @@
 
 namespace tributary::connectors {
 
+class ObjectBufferPool;  // object_buffer_pool.h
+
+// Where a FileBuilder's buffer comes from (see "Buffers" above). Default: a new one.
+struct FileBufferOptions {
+  ObjectBufferPool* pool = nullptr;  // null: a buffer of its own, freed with the builder
+  size_t capacity = 0;               // reserved at Begin (from the pool when there is one)
+  size_t spill_at = 0;               // 0: spill only when asked (Spill)
+};
+
 class FileBuilder {
  public:
+  using BufferOptions = FileBufferOptions;
   // Starts the object `key` whose first record has `start_offset`.
   static Result<std::unique_ptr<FileBuilder>> Begin(std::string key, int64_t start_offset,
                                                     std::unique_ptr<format::FormatWriter> writer,
-                                                    std::string spill_dir);
+                                                    std::string spill_dir,
+                                                    const BufferOptions& buffer = {});
   ~FileBuilder();
   FileBuilder(const FileBuilder&) = delete;
   FileBuilder& operator=(const FileBuilder&) = delete;
@@ -70,11 +91,15 @@ class FileBuilder {
   // is visible and the builder can try again.
   Status Upload(lake::ObjectStore& store, uint64_t part_size);
 
-  // Moves the in-memory bytes to the spill file. Errors: kIoError.
+  // Moves the in-memory bytes to the spill file and lets the buffer go (back to the pool,
+  // or freed). Errors: kIoError.
   Status Spill();
 
   // Bytes held in memory (buffer + the writer's own buffers).
   uint64_t MemoryBytes() const;
+  // True when the buffer is a write-through buffer at its full size (spill_at): appending
+  // more records does not make the builder hold more memory.
+  bool fixed_memory() const { return spill_at_ > 0 && buffer_.capacity() >= spill_at_; }
   // Buffer bytes Spill() would free.
   uint64_t SpillableBytes() const { return buffer_.size(); }
   uint64_t EstimatedObjectBytes() const { return writer_->EstimatedObjectBytes(); }
@@ -87,26 +112,40 @@ class FileBuilder {
   // The value schema of the object's records (null: none), for schema.compatibility.
   const std::shared_ptr<const format::ConnectSchema>& schema() const { return schema_; }
   void set_schema(std::shared_ptr<const format::ConnectSchema> s) { schema_ = std::move(s); }
+  // s3.object.tagging: UploadWithRetry tags the object once uploaded (sink_tagging.h).
+  // Null: no tags.
+  void set_tagging(std::shared_ptr<const ObjectTagging> t) { tagging_ = std::move(t); }
+  const std::shared_ptr<const ObjectTagging>& tagging() const { return tagging_; }
+  // Offset of the last record appended (-1: none yet).
+  int64_t last_offset() const { return last_offset_; }
 
  private:
   FileBuilder(std::string key, int64_t start_offset, std::unique_ptr<format::FormatWriter> writer,
               std::string spill_dir);
   Status EnsureSpillFile();
+  // Writes the buffer to the spill file and empties it (capacity kept).
+  Status WriteOut();
 
   std::string key_;
   int64_t start_offset_;
   std::unique_ptr<format::FormatWriter> writer_;
   std::string spill_dir_;
   std::string buffer_;
+  ObjectBufferPool* pool_ = nullptr;  // buffer_ goes back to it
+  size_t spill_at_ = 0;               // self-spill threshold (0: none)
+  size_t largest_append_ = 0;         // bytes of the largest Append so far (with spill_at_)
   int spill_fd_ = -1;
   uint64_t spilled_ = 0;
   bool finished_ = false;
   std::shared_ptr<const format::ConnectSchema> schema_;
+  int64_t last_offset_ = -1;
+  std::shared_ptr<const ObjectTagging> tagging_;
 };
 
 // Uploads a finished object, retrying every `backoff` while the error is retryable and
-// neither stop token is requested (the store has already retried each request itself).
-// `retries` (may be null) counts the extra attempts.
+// neither stop token is requested (the store has already retried each request itself),
+// then tags it when the builder has tagging (TagUploadedObject). `retries` (may be null)
+// counts the extra upload attempts.
 Status UploadWithRetry(FileBuilder& builder, lake::ObjectStore& store, uint64_t part_size,
                        std::chrono::milliseconds backoff, const std::stop_token& stop,
                        const std::stop_token& abandon, uint64_t* retries);

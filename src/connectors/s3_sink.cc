@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "config/connector_config.h"
+#include "connectors/object_buffer_pool.h"
 #include "connectors/sink_dead_letter.h"
 #include "connectors/sink_metrics.h"
 #include "connectors/sink_schema_topic.h"
@@ -92,6 +93,9 @@ struct S3SinkTask::Impl final : kafka::RebalanceListener {
   SinkOptions options;
   std::unique_ptr<lake::ObjectStore> store;
   int upload_threads = 4;
+  // Object buffers reused between objects (declared before the uploads and the writers,
+  // whose builders give their buffers back when destroyed).
+  std::unique_ptr<ObjectBufferPool> buffers;
   std::unique_ptr<UploadPool> uploads;  // made by Run(); destroyed before the store
   SinkMetrics* metrics = nullptr;       // not owned (run_sink.cc)
   std::unique_ptr<lake::Partitioner> partitioner;
@@ -104,6 +108,7 @@ struct S3SinkTask::Impl final : kafka::RebalanceListener {
   // to their line (no tree); null when not applicable (see MakeTranscoder).
   std::unique_ptr<format::SchemalessJsonTranscoder> transcoder;
   std::string transcoded_line;  // the line of the current record (reused)
+  std::vector<format::SinkHeader> headers;  // the current record's (store.kafka.headers)
   std::unique_ptr<SchemaTopicTables> schema_topic;  // tributary.parquet.schema.topic
   SinkContext context;
   std::map<kafka::TopicPartition, std::unique_ptr<TopicPartitionWriter>> writers;
@@ -255,6 +260,23 @@ struct S3SinkTask::Impl final : kafka::RebalanceListener {
     return Status::Ok();
   }
 
+  // report.null.values.to.dlq: as Confluent's sink reports each ignored null value to
+  // Kafka Connect's errant record reporter (stage TASK_PUT, DataException "Skipping null
+  // value record."). Only with a dead letter queue (errors.tolerance=all and a topic).
+  Status ReportSkippedNull(const kafka::ConsumedRecord& rec) {
+    const bool log = options.tolerate_errors && options.log_errors;
+    if (!options.report_nulls_to_dlq || (dlq == nullptr && !log)) return Status::Ok();
+    Status error = Status::InvalidArgument("Skipping null value record.");
+    if (log) {
+      spdlog::warn("sink '{}': topic '{}' partition {} offset {}: {} (errors.log.enable)",
+                   options.name, rec.topic(), rec.partition(), rec.offset(), error.message());
+    }
+    if (dlq == nullptr) return Status::Ok();
+    if (Status s = dlq->Send(rec, ErrorStage::kTaskPut, error); !s.ok()) return s;
+    ++task_stats.dead_lettered;
+    return Status::Ok();
+  }
+
   Status Handle(const kafka::ConsumedRecord& rec, int64_t now_ms) {
     if (!first_record) first_record = Clock::now();
     ++task_stats.records;
@@ -269,6 +291,11 @@ struct S3SinkTask::Impl final : kafka::RebalanceListener {
     sr.key = rec.key();
     sr.value = rec.value();
     if (sr.value) bytes_since_memory_check += sr.value->size();
+    if (options.store_headers) {
+      headers.clear();
+      for (const kafka::RecordHeader& h : rec.headers()) headers.push_back({h.name, h.value});
+      sr.headers = headers;
+    }
 
     Result<format::ParsedValue> parsed = format::ParsedValue{};
     transcoded_line.clear();
@@ -300,6 +327,7 @@ struct S3SinkTask::Impl final : kafka::RebalanceListener {
                 "fail); set it to say which you want. Later null values are skipped silently.",
                 options.name, format::RecordPosition(sr));
           }
+          if (Status s = ReportSkippedNull(rec); !s.ok()) return s;
           w->Skip(sr.offset);
           ++task_stats.skipped;
           return Status::Ok();
@@ -336,26 +364,41 @@ struct S3SinkTask::Impl final : kafka::RebalanceListener {
     return total;
   }
 
-  // Open objects plus cut objects not yet uploaded within the budget: wait for uploads
-  // first (back-pressure), then spill the largest open buffers.
+  // Open objects plus cut objects not yet uploaded plus idle object buffers within the
+  // budget: free idle buffers first, then wait for uploads (back-pressure), then spill the
+  // largest open buffers.
   Status EnforceMemoryBudget(bool force) {
     if (!force && bytes_since_memory_check < options.memory_budget_bytes / 16) return Status::Ok();
     bytes_since_memory_check = 0;
+    const uint64_t budget = options.memory_budget_bytes;
     uint64_t open = OpenBytes();
     uint64_t pending = uploads ? uploads->pending_bytes() : 0;
-    while (pending > 0 && open + pending > options.memory_budget_bytes) {
+    // Idle buffers may use what the open and uploading objects leave of the budget.
+    auto trim_idle = [&] {
+      if (buffers) buffers->Trim(open + pending < budget ? budget - open - pending : 0);
+    };
+    trim_idle();
+    // Waiting lets uploads free memory before open objects grow into it. Objects written
+    // through a fixed buffer do not grow: with nothing else open that could, the task
+    // goes on while one object uploads (more than one waiting is back-pressure).
+    uint64_t growable = 0;
+    for (const auto& [_, w] : writers) growable += w->GrowableMemoryBytes();
+    while (pending > 0 && open + pending > budget &&
+           (growable > 0 || uploads->pending_objects() > 1)) {
       if (context.stop.stop_requested()) return Status::Ok();
       if (Status s = uploads->error(); !s.ok()) return s;
       uploads->WaitForProgress(std::chrono::milliseconds(100));
       ++task_stats.upload_waits;
       pending = uploads->pending_bytes();
     }
+    trim_idle();  // finished uploads gave their buffers back
     uint64_t total = open + pending;
-    while (total > options.memory_budget_bytes) {
+    bool spilled = false;
+    while (total > budget) {
       TopicPartitionWriter* largest = nullptr;
       uint64_t largest_bytes = 0;
       for (const auto& [_, w] : writers) {
-        uint64_t m = w->MemoryBytes();
+        uint64_t m = w->GrowableMemoryBytes();
         if (m > largest_bytes) {
           largest = w.get();
           largest_bytes = m;
@@ -366,7 +409,12 @@ struct S3SinkTask::Impl final : kafka::RebalanceListener {
       if (!freed) return freed.error();
       if (*freed == 0) break;  // what is left is the writers' own buffers
       ++task_stats.spills;
+      spilled = true;
       total = total > *freed ? total - *freed : 0;
+    }
+    if (spilled) {  // spilled buffers went back to the pool
+      open = OpenBytes();
+      trim_idle();
     }
     return Status::Ok();
   }
@@ -464,6 +512,12 @@ struct S3SinkTask::Impl final : kafka::RebalanceListener {
       spdlog::info("sink '{}': {} values transcoded straight to JSON lines, {} declined (parsed)",
                    options.name, transcoder->transcoded(), transcoder->declined());
     }
+    if (buffers != nullptr) {
+      ObjectBufferPool::Stats b = buffers->stats();
+      spdlog::info("sink '{}': object buffers: {} taken, {} reused, {} given back, {} freed, "
+                   "{} bytes trimmed",
+                   options.name, b.taken, b.reused, b.given, b.dropped, b.trimmed_bytes);
+    }
     return result;
   }
 
@@ -520,7 +574,24 @@ Result<std::unique_ptr<S3SinkTask>> S3SinkTask::Open(const config::ConnectorConf
   // connector per process, so the process-wide setting is the sink's.
   mallopt(M_MMAP_THRESHOLD, 1 << 20);
 #endif
+  if (impl->options.tagging && !impl->store->SupportsTags()) {
+    spdlog::warn("sink '{}': s3.object.tagging=true has no effect on {} (a local folder keeps "
+                 "no object tags); objects are written untagged",
+                 impl->options.name, impl->store->Describe());
+    impl->options.tagging.reset();
+  }
   impl->context.options = &impl->options;
+  // Idle object buffers are trimmed to what the budget leaves (EnforceMemoryBudget). One
+  // object's buffer is at most a quarter of the budget: an object larger than that is
+  // written through its buffer to the spill file, and the buffer of the previous object,
+  // idle once uploaded, fits beside it to be reused (a multipart upload's part buffers
+  // take much of the rest).
+  const uint64_t budget = impl->options.memory_budget_bytes;
+  ObjectBufferPool::Options bo;
+  bo.max_idle_bytes = budget / 2;
+  impl->buffers = std::make_unique<ObjectBufferPool>(bo);
+  impl->context.buffers = impl->buffers.get();
+  impl->context.object_buffer_limit = std::max<uint64_t>(budget / 4, 1);
   auto schema_topic = SchemaTopicOptions::FromConfig(config);
   if (!schema_topic) return Error(schema_topic.error());
   if (*schema_topic) {

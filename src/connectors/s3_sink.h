@@ -16,9 +16,13 @@
 //     `s3.part.upload.parallelism` workers while the task consumes on; a partition's
 //     committable offset waits for its earliest cut not yet uploaded. OnRevoked and stop
 //     wait for the uploads under way, then commit.
-//   memory: open objects' buffers plus cut objects not yet uploaded count against
-//     `memory_budget_bytes`; above it the task first waits for uploads, then spills the
-//     largest open buffers to temporary files (names and bytes unchanged).
+//   memory: open objects' buffers plus cut objects not yet uploaded plus idle object
+//     buffers (ObjectBufferPool, reused between objects) count against
+//     `memory_budget_bytes`; above it the task first frees idle buffers, then waits for
+//     uploads (while an open object could still grow, or more than one object is
+//     pending), then spills the largest open buffers to temporary files (names and bytes
+//     unchanged). Objects larger than a quarter of the budget are written through a
+//     buffer of that size.
 //   null values: behavior.on.null.values (fail | ignore | write); not given: ignore,
 //     with one WARN at the first null value (Confluent's default is fail).
 //   bad records (value not JSON, cannot be partitioned or encoded): stop with an error

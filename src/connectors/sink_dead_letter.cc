@@ -30,7 +30,7 @@ Status DeadLetterQueue::Send(const kafka::ConsumedRecord& record, ErrorStage sta
   std::string_view stage_name = stage == ErrorStage::kValueConverter ? "VALUE_CONVERTER" : "TASK_PUT";
   std::string_view class_name = stage == ErrorStage::kValueConverter
                                     ? "org.apache.kafka.connect.json.JsonConverter"
-                                    : "io.confluent.connect.s3.S3SinkTask";
+                                    : "org.apache.kafka.connect.sink.SinkTask";
   std::string exception = "org.apache.kafka.connect.errors.DataException";
   std::string message = error.message();
   std::string stacktrace = fmt::format("{}: {}", exception, message);

@@ -4,8 +4,13 @@
 // context headers:
 //   __connect.errors.topic / .partition / .offset      where the record came from
 //   __connect.errors.connector.name / .task.id         "<name>", "0"
-//   __connect.errors.stage / .class.name               e.g. VALUE_CONVERTER /
-//                                                      org.apache.kafka.connect.json.JsonConverter
+//   __connect.errors.stage / .class.name               VALUE_CONVERTER /
+//                                                      org.apache.kafka.connect.json.JsonConverter,
+//                                                      or TASK_PUT /
+//                                                      org.apache.kafka.connect.sink.SinkTask (what
+//                                                      Kafka's WorkerErrantRecordReporter gives for
+//                                                      every record the sink task reports: records
+//                                                      it cannot write, ignored null values)
 //   __connect.errors.exception.class.name / .message   org.apache.kafka.connect.errors.DataException
 //   __connect.errors.exception.stacktrace              (the message: there is no Java stack)
 // Offsets past a dead-lettered record are committed only after Flush() returned ok (the

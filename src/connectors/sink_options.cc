@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "config/connector_config.h"
+#include "connectors/sink_headers.h"
 #include "connectors/sink_parquet_format.h"
 #include "format/csv_format.h"
 #include "format/json_lines_format.h"
@@ -39,9 +40,15 @@ Result<SinkOptions> SinkOptions::FromConfig(const config::ConnectorConfig& confi
                                      : NullBehavior::kIgnore;
   }
   o.store_keys = config.GetBool("store.kafka.keys");
-  if (config.GetBool("store.kafka.headers")) {
-    return Error(Status::Unsupported(
-        "store.kafka.headers=true is not supported yet by Tributary's sink; remove it"));
+  o.store_headers = config.GetBool("store.kafka.headers");
+  if (config.Has("report.null.values.to.dlq")) {
+    o.report_nulls_to_dlq = config.GetBool("report.null.values.to.dlq");
+  }
+  if (config.GetBool("s3.object.tagging")) {
+    auto tagging = ObjectTagging::Parse(config.GetList("s3.object.tagging.key.value.pairs"),
+                                        config.GetString("s3.object.behavior.on.tagging.error"));
+    if (!tagging) return Error(tagging.error());
+    o.tagging = std::make_shared<const ObjectTagging>(std::move(*tagging));
   }
   o.tolerate_errors = config.GetString("errors.tolerance") == "all";
   o.dlq_topic = config.GetString("errors.deadletterqueue.topic.name");
@@ -103,10 +110,18 @@ Result<SinkOptions> SinkOptions::FromConfig(const config::ConnectorConfig& confi
         "tributary.parquet.schema.topic types Parquet columns; it needs "
         "format.class=io.confluent.connect.s3.format.parquet.ParquetFormat"));
   }
+  // keys.format.class and headers.format.class are JsonFormat (the only ones allowed),
+  // which like Confluent's follows s3.compression.type (`.keys.json.gz`) and
+  // json.decimal.format.
+  format::JsonLinesOptions companion = format::JsonLinesOptions::FromConfig(config);
   if (o.store_keys) {
-    format::JsonLinesOptions keys;  // keys.format.class is JsonFormat (the only one allowed)
-    o.make_key_format = [keys]() -> Result<std::unique_ptr<format::FormatWriter>> {
-      return std::make_unique<format::JsonLinesFormat>(keys);
+    o.make_key_format = [companion]() -> Result<std::unique_ptr<format::FormatWriter>> {
+      return std::make_unique<format::JsonLinesFormat>(companion);
+    };
+  }
+  if (o.store_headers) {
+    o.make_header_format = [companion]() -> Result<std::unique_ptr<format::FormatWriter>> {
+      return std::make_unique<HeadersJsonFormat>(companion);
     };
   }
   return o;

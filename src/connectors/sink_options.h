@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "connectors/sink_tagging.h"
 #include "format/format_writer.h"
 #include "format/record_value.h"
 #include "lake/layout/object_name.h"
@@ -41,6 +42,11 @@ struct SinkOptions {
   // and warns once, at the first null value.
   bool null_behavior_defaulted = true;
   bool store_keys = false;           // store.kafka.keys: a .keys.json object beside each
+  bool store_headers = false;        // store.kafka.headers: a .headers.json object too
+                                     // (sink_headers.h)
+  // report.null.values.to.dlq: null values skipped by behavior.on.null.values=ignore go
+  // to the dead letter queue (when there is one: errors.tolerance=all and a topic).
+  bool report_nulls_to_dlq = true;
   bool tolerate_errors = false;      // errors.tolerance=all
   std::string dlq_topic;             // errors.deadletterqueue.topic.name (empty: none)
   bool dlq_context_headers = false;  // errors.deadletterqueue.context.headers.enable
@@ -69,9 +75,12 @@ struct SinkOptions {
 
   FormatFactory make_format;  // value objects
   FormatFactory make_key_format;  // .keys objects (JSON lines); set when store_keys
+  FormatFactory make_header_format;  // .headers objects; set when store_headers
+  // s3.object.tagging=true: how value objects are tagged after upload; null: not tagged.
+  std::shared_ptr<const ObjectTagging> tagging;
 
   // REQUIRES: config.kind == kS3Sink. Errors: kInvalidArgument / kUnsupported naming
-  // the key (e.g. ParquetFormat when the writer is not available, store.kafka.headers).
+  // the key (e.g. ParquetFormat when the writer is not available, bad tag pairs).
   static Result<SinkOptions> FromConfig(const config::ConnectorConfig& config);
 };
 

@@ -3,9 +3,12 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <thread>
+
+#include "connectors/sink_headers.h"
 
 namespace tributary::connectors {
 namespace {
@@ -83,11 +86,22 @@ uint64_t TopicPartitionWriter::OpenObjectBytes() const {
   return n;
 }
 
+uint64_t TopicPartitionWriter::GrowableMemoryBytes() const {
+  uint64_t n = 0;
+  for (const auto& [_, f] : files_) {
+    for (const FileBuilder* b : {f.value.get(), f.keys.get(), f.headers.get()}) {
+      if (b != nullptr && !b->fixed_memory()) n += b->MemoryBytes();
+    }
+  }
+  return n;
+}
+
 uint64_t TopicPartitionWriter::MemoryBytes() const {
   uint64_t n = 0;
   for (const auto& [_, f] : files_) {
     if (f.value) n += f.value->MemoryBytes();
     if (f.keys) n += f.keys->MemoryBytes();
+    if (f.headers) n += f.headers->MemoryBytes();
   }
   return n;
 }
@@ -95,8 +109,11 @@ uint64_t TopicPartitionWriter::MemoryBytes() const {
 Result<uint64_t> TopicPartitionWriter::SpillLargest() {
   FileBuilder* best = nullptr;
   for (auto& [_, f] : files_) {
-    for (FileBuilder* b : {f.value.get(), f.keys.get()}) {
-      if (b != nullptr && (best == nullptr || b->SpillableBytes() > best->SpillableBytes())) best = b;
+    for (FileBuilder* b : {f.value.get(), f.keys.get(), f.headers.get()}) {
+      // A write-through buffer is already bounded: giving it back would only make it grow
+      // again from nothing.
+      if (b == nullptr || b->fixed_memory()) continue;
+      if (best == nullptr || b->SpillableBytes() > best->SpillableBytes()) best = b;
     }
   }
   if (best == nullptr || best->SpillableBytes() == 0) return 0;
@@ -160,6 +177,11 @@ WriteResult TopicPartitionWriter::Write(const format::SinkRecord& record,
     Skip(record.offset);  // nothing of a null value to write without its key
     return WriteResult{};
   }
+  // Checked before anything is written, so the value, keys and headers objects stay
+  // aligned line for line (as Confluent's KeyValueHeaderRecordWriterProvider does).
+  if (opt.store_headers) {
+    if (Status s = MissingHeadersError(record); !s.ok()) return fault(s);
+  }
   auto slot = files_.try_emplace(*encoded).first;
   OpenObject& obj = slot->second;
   bool new_value = false, new_keys = false;
@@ -169,10 +191,12 @@ WriteResult TopicPartitionWriter::Write(const format::SinkRecord& record,
     if (!writer) return WriteResult{writer.error(), false};
     value_key = lake::ObjectKey(opt.names, topic_, *encoded, partition_, record.offset,
                                 (*writer)->Extension());
-    auto b = FileBuilder::Begin(value_key, record.offset, std::move(*writer), opt.spill_dir);
+    auto b = FileBuilder::Begin(value_key, record.offset, std::move(*writer), opt.spill_dir,
+                                ValueBufferOptions());
     if (!b) return WriteResult{b.error(), false};
     obj.value = std::move(*b);
     obj.value->set_schema(value.schema);
+    obj.value->set_tagging(opt.tagging);
     new_value = true;
   }
   if (opt.store_keys && key != nullptr && !obj.keys) {
@@ -186,11 +210,24 @@ WriteResult TopicPartitionWriter::Write(const format::SinkRecord& record,
     obj.keys = std::move(*b);
     new_keys = true;
   }
+  bool new_headers = false;
+  if (opt.store_headers && !obj.headers) {
+    auto writer = opt.make_header_format();
+    if (!writer) return WriteResult{writer.error(), false};
+    std::string base = lake::ObjectKey(opt.names, topic_, *encoded, partition_, record.offset,
+                                       (*writer)->Extension());
+    std::string headers_key = lake::CompanionObjectKey(base, (*writer)->Extension(), ".headers");
+    auto b = FileBuilder::Begin(headers_key, record.offset, std::move(*writer), opt.spill_dir);
+    if (!b) return WriteResult{b.error(), false};
+    obj.headers = std::move(*b);
+    new_headers = true;
+  }
   // A record that cannot be encoded must not leave an object named after it.
   auto undo = [&] {
     if (new_value) obj.value.reset();
     if (new_keys) obj.keys.reset();
-    if (!obj.value && !obj.keys) files_.erase(slot);
+    if (new_headers) obj.headers.reset();
+    if (!obj.value && !obj.keys && !obj.headers) files_.erase(slot);
   };
   if (obj.value && !tombstone) {
     if (Status s = obj.value->Append(record, value); !s.ok()) {
@@ -200,6 +237,12 @@ WriteResult TopicPartitionWriter::Write(const format::SinkRecord& record,
   }
   if (obj.keys) {
     if (Status s = obj.keys->Append(record, *key); !s.ok()) {
+      undo();
+      return fault(s);
+    }
+  }
+  if (obj.headers) {
+    if (Status s = obj.headers->Append(record, value); !s.ok()) {
       undo();
       return fault(s);
     }
@@ -232,14 +275,36 @@ Status TopicPartitionWriter::PutWithRetry(const std::string& key, const std::str
   }
 }
 
+FileBuilder::BufferOptions TopicPartitionWriter::ValueBufferOptions() const {
+  FileBuilder::BufferOptions b;
+  b.pool = context_.buffers;
+  if (b.pool == nullptr || last_value_bytes_ == 0) return b;
+  // The last object's size and an eighth more: an object like the last one never grows
+  // its buffer by copying. Objects past the limit are written through a buffer of the
+  // limit's size.
+  const uint64_t limit = context_.object_buffer_limit;
+  b.capacity = static_cast<size_t>(std::min(last_value_bytes_ + last_value_bytes_ / 8, limit));
+  if (last_value_bytes_ >= limit && limit >= (1u << 20)) b.spill_at = static_cast<size_t>(limit);
+  return b;
+}
+
 Status TopicPartitionWriter::CommitFiles(lake::RotateReason reason) {
   const SinkOptions& opt = *context_.options;
   size_t count = 0;
+  uint64_t value_bytes = 0, value_objects = 0;
+  for (const auto& [encoded, obj] : files_) {
+    if (obj.value) {
+      value_bytes += obj.value->content_bytes();
+      ++value_objects;
+    }
+  }
+  if (value_objects > 0) last_value_bytes_ = value_bytes / value_objects;
   if (context_.uploads != nullptr) {
     std::vector<std::unique_ptr<FileBuilder>> objects;
     for (auto& [encoded, obj] : files_) {
       if (obj.value) objects.push_back(std::move(obj.value));
       if (obj.keys) objects.push_back(std::move(obj.keys));
+      if (obj.headers) objects.push_back(std::move(obj.headers));
     }
     count = objects.size();
     std::optional<int64_t> first = progress_.Cut();
@@ -250,7 +315,7 @@ Status TopicPartitionWriter::CommitFiles(lake::RotateReason reason) {
     if (first) uploading_.push_back(context_.uploads->Submit(*first, std::move(objects)));
   } else {
     for (auto& [encoded, obj] : files_) {
-      for (FileBuilder* b : {obj.value.get(), obj.keys.get()}) {
+      for (FileBuilder* b : {obj.value.get(), obj.keys.get(), obj.headers.get()}) {
         if (b == nullptr) continue;
         if (Status s = b->Finish(); !s.ok()) return s;
         if (Status s = UploadWithRetry(*b, *context_.store, opt.part_size,

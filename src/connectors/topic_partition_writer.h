@@ -52,6 +52,12 @@ struct SinkContext {
   const lake::Partitioner* partitioner = nullptr;
   UploadPool* uploads = nullptr;  // null: cuts are uploaded on the calling thread
   std::stop_token stop;
+  // Value objects take their buffer from here, reserved to the size of the partition's
+  // last value object, at most `object_buffer_limit` bytes; a partition whose objects
+  // pass the limit writes them through a buffer of that size (FileBuilder's spill_at).
+  // Null: buffers of their own, grown as needed.
+  ObjectBufferPool* buffers = nullptr;
+  uint64_t object_buffer_limit = 32ull << 20;
 };
 
 struct WriterStats {
@@ -84,7 +90,9 @@ class TopicPartitionWriter {
   bool cuts_loaded() const { return cuts_loaded_; }
 
   // Writes one record whose value was parsed (tombstones reach here only with
-  // behavior.on.null.values=write); `key` is the parsed key when keys are stored.
+  // behavior.on.null.values=write); `key` is the parsed key when keys are stored. With
+  // store.kafka.headers the record's headers go to the `.headers` object (record.headers
+  // must be set); a record without headers is a record fault.
   WriteResult Write(const format::SinkRecord& record, const format::ParsedValue& value,
                     const format::ParsedValue* key, int64_t now_ms);
   // A record consumed but not written.
@@ -112,7 +120,11 @@ class TopicPartitionWriter {
   PartitionProgress& progress() { return progress_; }
   const PartitionProgress& progress() const { return progress_; }
   uint64_t MemoryBytes() const;
-  // Spills the open object holding the most buffered bytes; returns the bytes freed.
+  // The part of MemoryBytes() that may still grow (objects not written through a buffer of
+  // fixed size, FileBuilder::fixed_memory()).
+  uint64_t GrowableMemoryBytes() const;
+  // Spills the open object holding the most buffered bytes (objects written through a
+  // fixed buffer apart); returns the bytes freed.
   Result<uint64_t> SpillLargest();
   size_t open_objects() const { return files_.size(); }
   const WriterStats& stats() const { return stats_; }
@@ -128,10 +140,14 @@ class TopicPartitionWriter {
   struct OpenObject {
     std::unique_ptr<FileBuilder> value;  // null for a set of tombstones (keys only)
     std::unique_ptr<FileBuilder> keys;   // with store.kafka.keys
+    std::unique_ptr<FileBuilder> headers;  // with store.kafka.headers
   };
   Status CommitFiles(lake::RotateReason reason);
   Status PutWithRetry(const std::string& key, const std::string& bytes);
   uint64_t OpenObjectBytes() const;
+
+  // How the next value object's buffer is reserved (SinkContext::buffers).
+  FileBuilder::BufferOptions ValueBufferOptions() const;
 
   SinkContext context_;
   std::string topic_;
@@ -142,6 +158,7 @@ class TopicPartitionWriter {
   PartitionProgress progress_;
   WriterStats stats_;
   bool cuts_loaded_ = false;
+  uint64_t last_value_bytes_ = 0;  // mean content of the value objects of the last cut
 };
 
 }  // namespace tributary::connectors

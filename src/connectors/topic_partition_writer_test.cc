@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "connectors/object_buffer_pool.h"
 #include "format/json_lines_format.h"
 #include "lake/store/local_store.h"
 
@@ -140,6 +141,8 @@ class Harness {
     ctx.store = store != nullptr ? store : store_.get();
     ctx.partitioner = partitioner_.get();
     ctx.uploads = uploads;
+    ctx.buffers = buffers;
+    ctx.object_buffer_limit = buffer_limit;
     return std::make_unique<TopicPartitionWriter>(ctx, "orders", 0);
   }
 
@@ -193,6 +196,8 @@ class Harness {
   }
 
   SinkOptions options;
+  ObjectBufferPool* buffers = nullptr;  // for the writers made after it is set
+  uint64_t buffer_limit = 32ull << 20;
 
  private:
   std::string root_;
@@ -306,6 +311,79 @@ TEST(TopicPartitionWriterTest, SpillingKeepsNamesAndBytes) {
   EXPECT_GT(w->stats().spills, 0u);
   EXPECT_EQ(h.Objects(), plain);
   EXPECT_EQ(plain.size(), 2u);
+}
+
+TEST(TopicPartitionWriterTest, ObjectBuffersAreReusedAndSizedFromTheLastObject) {
+  Harness h;
+  h.options.rotation.flush_size = 2000;
+  std::vector<Rec> recs;
+  for (int64_t i = 0; i < 10000; ++i) recs.push_back({i, Row(i)});
+  {
+    auto w = h.NewWriter();
+    for (const auto& r : recs) ASSERT_TRUE(h.Feed(*w, r).ok());
+  }
+  auto plain = h.Objects();
+  ASSERT_EQ(plain.size(), 5u);
+  h.Clear();
+
+  ObjectBufferPool::Options po;
+  po.min_capacity = 1024;
+  ObjectBufferPool buffers(po);
+  h.buffers = &buffers;
+  UploadPool uploads(h.PoolOptions(h.store(), 2));
+  auto w = h.NewWriter(&uploads);
+  uint64_t first_object_bytes = 0;
+  for (const auto& r : recs) {
+    ASSERT_TRUE(h.Feed(*w, r).ok());
+    if (r.offset == 1999) first_object_bytes = plain.begin()->second.size();
+    if (r.offset == 2000) {
+      // The second object starts with a buffer for the first one's size and an eighth:
+      // it never grows by copying.
+      EXPECT_GE(w->MemoryBytes(), first_object_bytes + first_object_bytes / 8);
+      EXPECT_LT(w->MemoryBytes(), 2 * first_object_bytes);
+    }
+    // Let the uploads give their buffers back before the next object opens.
+    if (r.offset % 2000 == 1999) uploads.WaitAll();
+  }
+  ASSERT_TRUE(w->WaitUploads().ok());
+  EXPECT_EQ(h.Objects(), plain);
+  ObjectBufferPool::Stats st = buffers.stats();
+  EXPECT_EQ(st.taken, 4u);   // the first object takes none: no size known yet
+  EXPECT_EQ(st.reused, 4u);  // each later one the buffer of the one before
+  EXPECT_EQ(buffers.idle_buffers(), 1u);
+  EXPECT_GE(buffers.idle_bytes(), first_object_bytes);
+}
+
+TEST(TopicPartitionWriterTest, ObjectsPastTheBufferLimitAreWrittenThroughOneBuffer) {
+  Harness h;
+  h.options.rotation.flush_size = 100000;  // objects of ~3 MB
+  h.options.part_size = 512 << 10;
+  std::vector<Rec> recs;
+  for (int64_t i = 0; i < 300000; ++i) recs.push_back({i, Row(i)});
+  {
+    auto w = h.NewWriter();
+    for (const auto& r : recs) ASSERT_TRUE(h.Feed(*w, r).ok());
+  }
+  auto plain = h.Objects();
+  ASSERT_EQ(plain.size(), 3u);
+  h.Clear();
+
+  ObjectBufferPool buffers;
+  h.buffers = &buffers;
+  h.buffer_limit = 1 << 20;
+  auto w = h.NewWriter();  // cuts uploaded in place: the buffer is back before the next
+  uint64_t peak_after_first = 0;
+  for (const auto& r : recs) {
+    ASSERT_TRUE(h.Feed(*w, r).ok());
+    if (r.offset >= 100000) peak_after_first = std::max(peak_after_first, w->MemoryBytes());
+  }
+  EXPECT_EQ(h.Objects(), plain);
+  // The later objects (3 MB each) never held more than the limit's buffer in memory (the
+  // first object's buffer, grown to 4 MB, is too large to be taken for them).
+  EXPECT_GE(peak_after_first, 1u << 20);
+  EXPECT_LE(peak_after_first, (1u << 20) + (1u << 20) / 8 + 4096);
+  EXPECT_EQ(w->stats().spills, 0u);  // the task asked for none
+  EXPECT_EQ(buffers.stats().reused, 1u);
 }
 
 TEST(TopicPartitionWriterTest, SchemaChangeRotates) {

@@ -15,6 +15,10 @@ Result<bool> ObjectStore::Exists(std::string_view key) {
   return info->has_value();
 }
 
+Status ObjectStore::PutTags(std::string_view key, const ObjectTags&) {
+  return Status::Unsupported(fmt::format("{}/{}: this store keeps no object tags", Describe(), key));
+}
+
 Result<std::vector<ObjectInfo>> ObjectStore::ListAll(std::string_view prefix) {
   std::vector<ObjectInfo> out;
   std::string token;

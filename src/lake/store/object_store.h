@@ -60,6 +60,10 @@ struct WriteOptions {
   std::vector<std::pair<std::string, std::string>> tags;
 };
 
+// An object's tags, in order (S3 allows 10 per object; keys up to 128, values up to 256
+// characters).
+using ObjectTags = std::vector<std::pair<std::string, std::string>>;
+
 // One page of a listing by prefix, in lexicographic key order.
 struct ListPage {
   std::vector<ObjectInfo> objects;
@@ -119,6 +123,12 @@ class ObjectStore {
 
   // Removes an object; removing a missing key is not an error (as in S3).
   virtual Status Delete(std::string_view key) = 0;
+
+  // Replaces the whole tag set of an existing object (S3 PutObjectTagging). kNotFound when
+  // the object does not exist; kUnsupported for a store without tags (the local folder:
+  // SupportsTags() says so up front).
+  virtual Status PutTags(std::string_view key, const ObjectTags& tags);
+  virtual bool SupportsTags() const { return false; }
 
   // Convenience wrappers over the calls above.
   Result<bool> Exists(std::string_view key);

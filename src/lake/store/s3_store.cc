@@ -119,8 +119,12 @@ class S3Upload : public ObjectUpload {
       }
       size_t n = std::min(data.size(), part_size_ - buffer_.size());
       // Grow geometrically up to one part: small objects do not hold a whole part each.
+      // Past the first part the object is a multipart upload: each later part is reserved
+      // whole at once (no copies of a part growing by doubling).
       if (buffer_.size() + n > buffer_.capacity()) {
-        buffer_.reserve(std::min(part_size_, std::max(buffer_.size() + n, buffer_.capacity() * 2)));
+        buffer_.reserve(size_ >= part_size_ ? part_size_
+                                            : std::min(part_size_, std::max(buffer_.size() + n,
+                                                                            buffer_.capacity() * 2)));
       }
       buffer_.append(reinterpret_cast<const char*>(data.data()), n);
       data = data.subspan(n);
@@ -640,6 +644,24 @@ Status S3Store::Delete(std::string_view key) {
   auto response = Execute(call, &code);
   if (!response && code != "NoSuchKey") return response.error();
   return Status::Ok();
+}
+
+Status S3Store::PutTags(std::string_view key, const ObjectTags& tags) {
+  if (Status s = CheckKey(key, Describe()); !s.ok()) return s;
+  std::string xml = "<Tagging><TagSet>";
+  for (const auto& [k, v] : tags) {
+    xml += fmt::format("<Tag><Key>{}</Key><Value>{}</Value></Tag>", XmlEscape(k), XmlEscape(v));
+  }
+  xml += "</TagSet></Tagging>";
+  Call call{.op = "PutObjectTagging",
+            .method = "PUT",
+            .key = std::string(key),
+            .query = {{"tagging", ""}},
+            .headers = {{"content-type", "application/xml"},
+                        {"content-md5", Md5Base64(Bytes(xml))}},
+            .body = Bytes(xml)};
+  auto response = Execute(call);
+  return response ? Status::Ok() : response.error();
 }
 
 Result<std::vector<PendingUpload>> S3Store::ListPendingUploads(std::string_view prefix) {

@@ -81,6 +81,9 @@ class S3Store : public ObjectStore {
   Result<ListPage> List(std::string_view prefix, std::string_view token,
                         int max_keys = 1000) override;
   Status Delete(std::string_view key) override;
+  // PutObjectTagging (with Content-MD5, which S3 requires for it).
+  Status PutTags(std::string_view key, const ObjectTags& tags) override;
+  bool SupportsTags() const override { return true; }
 
   // Incomplete multipart uploads whose key starts with `prefix` (first 1000). MinIO
   // answers only for a prefix equal to a whole key.

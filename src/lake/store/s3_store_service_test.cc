@@ -127,6 +127,27 @@ TEST_F(S3StoreService, PutGetHeadListDelete) {
   EXPECT_EQ(store_->ListAll(prefix_).value().size(), 0u);
 }
 
+// PutObjectTagging (its Content-MD5, the XML escapes, the signature of `?tagging=`) as
+// MinIO checks them; tests/e2e/test_sink_keys_headers.py reads the tags back with boto3.
+TEST_F(S3StoreService, PutTagsOnAnObjectAndNotFoundWithout) {
+  EXPECT_TRUE(store_->SupportsTags());
+  std::string key = prefix_ + "tagged/a b+c.json";
+  ASSERT_TRUE(store_->Put(key, AsBytes("x")).ok());
+  ObjectTags tags = {{"startOffset", "0"}, {"note", "a b+c=d/e@f:g.h_i-j"}};
+  Status s = store_->PutTags(key, tags);
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  // Characters S3 does not allow in tags: escaped in the XML (else MalformedXML), refused.
+  Status invalid = store_->PutTags(key, {{"note", "<&>"}});
+  EXPECT_NE(invalid.message().find("HTTP 400 InvalidTag"), std::string::npos)
+      << invalid.ToString();
+  Status again = store_->PutTags(key, {{"recordCount", "3"}});  // replaces the set
+  EXPECT_TRUE(again.ok()) << again.ToString();
+  Status missing = store_->PutTags(prefix_ + "tagged/missing", tags);
+  EXPECT_EQ(missing.code(), StatusCode::kNotFound) << missing.ToString();
+  EXPECT_NE(missing.message().find("PutObjectTagging failed: HTTP 404"), std::string::npos)
+      << missing.message();
+}
+
 TEST_F(S3StoreService, MultipartUploadOfFourParts) {
   std::string key = prefix_ + "big/object.bin";
   std::string data = Pattern(17 * 1024 * 1024 + 12345, 7);  // 3 full parts and a short one
