@@ -1,10 +1,10 @@
 // Value: one column value of a row image, typed, as decoded from the binlog.
 //
 // Byte-carrying kinds (strings, blobs, BIT, JSON binary, GEOMETRY, VECTOR, DECIMAL in
-// MySQL's binary form) hold a view into the event buffer: the Value lives no longer than
-// the buffer of the event it was decoded from (see RowImage). Kinds computed by the
-// decoder (a JSON document after a partial update, a padded BINARY) own their bytes
-// (SetOwned).
+// MySQL's binary form or as text) hold a view into the event buffer (or the snapshot
+// reader's row buffers): the Value lives no longer than the buffer of the event it was
+// decoded from (see RowImage). Kinds computed by the decoder (a JSON document after a
+// partial update, a padded BINARY) own their bytes (SetOwned).
 // Values are small and cheap to copy when they view; thread-compatible.
 #pragma once
 
@@ -23,6 +23,10 @@ enum class ValueKind : uint8_t {
   kFloat,       // `f`
   kDouble,      // `d`
   kDecimal,     // `bytes` in MySQL's binary DECIMAL form; precision, scale
+  kDecimalText, // `bytes`: the exact decimal text as mysql::AppendDecimalText writes it for
+                // the binary form ("-12.50", "0.00", "7": `scale` fraction digits, no
+                // leading zeros but a lone 0, no "-0"); precision, scale. Made by the
+                // snapshot reader from the server's text (no text → binary → text trip).
   kYear,        // `i`: 0 or 1901..2155
   kDate,        // `date` (zero parts allowed: '0000-00-00')
   kTime,        // `time`: signed duration, may exceed 24 h

@@ -631,6 +631,11 @@ Status AppendValueJsonUnchecked(const Value& v, std::string* out) {
     case ValueKind::kSet: fmt::format_to(it, "{}", v.s.u); return Status::Ok();
     case ValueKind::kFloat: return AppendFloatJson(v.s.f, out);
     case ValueKind::kDouble: return AppendFloatJson(v.s.d, out);
+    case ValueKind::kDecimalText:
+      out->push_back('"');
+      out->append(v.bytes);
+      out->push_back('"');
+      return Status::Ok();
     case ValueKind::kDecimal: {
       out->push_back('"');
       Status s = AppendDecimalText(v.bytes, v.precision, v.scale, out);

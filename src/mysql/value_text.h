@@ -46,7 +46,7 @@ Status AppendUtf8(std::string_view bytes, uint16_t collation_id, std::string* ou
 // Appends the JSON form of `v` to `out`:
 //   kNull: null; kInt, kUInt, kYear, kEnum, kSet: numbers; kFloat, kDouble: the shortest
 //   text that reads back as the same float/double;
-//   kDecimal: a string of the exact digits ("-12.50");
+//   kDecimal, kDecimalText: a string of the exact digits ("-12.50");
 //   kDate: "YYYY-MM-DD"; kTime: "[-]HH:MM:SS[.f]"; kDateTime: "YYYY-MM-DD HH:MM:SS[.f]";
 //   kTimestamp: "YYYY-MM-DDTHH:MM:SS[.f]Z" in UTC, the zero timestamp (epoch 0) as
 //   "0000-00-00T00:00:00[.f]Z"; [.f] is exactly `fsp` digits, absent when fsp is 0;

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "mysql/decimal.h"
+
 namespace tributary::mysql {
 namespace {
 
@@ -219,6 +221,27 @@ TEST(Utf8FastPath, WellFormedTextIsUnchanged) {
   EXPECT_EQ(Converted(bad, kUtf8mb4), long_ascii.substr(0, 777) + std::string(kFffd) +
                                           long_ascii.substr(778));
   EXPECT_EQ(Converted(bad, kLatin1), long_ascii.substr(0, 777) + "\xC3\xBE" + long_ascii.substr(778));
+}
+
+// The snapshot reader's DECIMAL text renders as the binary form of the same value does.
+TEST(ValueJson, DecimalTextAsTheBinaryForm) {
+  for (const char* text : {"0.00", "-12.50", "99999.99", "-0.01"}) {
+    std::string bin;
+    ASSERT_TRUE(AppendDecimalBinary(text, 7, 2, &bin).ok()) << text;
+    event::Value b;
+    b.kind = event::ValueKind::kDecimal;
+    b.precision = 7;
+    b.scale = 2;
+    b.bytes = bin;
+    event::Value t = b;
+    t.kind = event::ValueKind::kDecimalText;
+    t.bytes = text;
+    std::string from_binary, from_text;
+    ASSERT_TRUE(AppendValueJson(b, &from_binary).ok());
+    ASSERT_TRUE(AppendValueJson(t, &from_text).ok());
+    EXPECT_EQ(from_text, from_binary);
+    EXPECT_EQ(from_text, std::string("\"") + text + "\"");
+  }
 }
 
 }  // namespace

@@ -148,6 +148,12 @@ Status AppendKeyElementJson(const event::Value& v, std::string* out) {
       AppendJsonString(fmt::format("{}", static_cast<double>(v.s.f)), out);
       return Status::Ok();
     case ValueKind::kDouble: AppendJsonString(fmt::format("{}", v.s.d), out); return Status::Ok();
+    case ValueKind::kDecimalText:
+      // ASCII digits, '-' and '.': no escaping needed.
+      out->append(R"({"dec":")");
+      out->append(v.bytes);
+      out->append("\"}");
+      return Status::Ok();
     case ValueKind::kDecimal: {
       std::string text;
       if (Status s = mysql::AppendDecimalText(v.bytes, v.precision, v.scale, &text); !s.ok()) {

@@ -213,6 +213,10 @@ TEST(ChunkSql, KeyElementsRoundTrip) {
   ASSERT_TRUE(mysql::AppendDecimalBinary("-12.5", 10, 2, &dbin).ok());
   d.bytes = dbin;
   EXPECT_EQ(json(d), R"({"dec":"-12.50"})");
+  Value dt_text = d;  // the snapshot reader's form of the same value: the same key JSON
+  dt_text.kind = ValueKind::kDecimalText;
+  dt_text.bytes = "-12.50";
+  EXPECT_EQ(json(dt_text), json(d));
   Value f;
   f.kind = ValueKind::kFloat;
   f.s.f = 0.1f;

@@ -16,6 +16,7 @@
 #include "mysql/sql_connection.h"
 #include "mysql/value_text.h"
 #include "snapshot/chunk_sql.h"
+#include "snapshot/decimal_text.h"
 #include "snapshot/mysql_json_text.h"
 
 namespace tributary::snapshot {
@@ -36,7 +37,7 @@ enum class Conv : uint8_t {
   kYear,
   kFloat,
   kDouble,
-  kDecimal,   // text → binary DECIMAL(precision, scale)
+  kDecimal,   // canonical text as is (kDecimalText), else text → binary DECIMAL
   kDate,
   kTime,
   kDateTime,
@@ -399,13 +400,19 @@ Status RowReader::Impl::Convert(size_t i, Value* v) {
       std::memcpy(&v->s.d, r.fixed, 8);
       break;
     case Conv::kDecimal: {
+      v->precision = r.precision;
+      v->scale = r.scale;
+      if (IsCanonicalDecimalText(data, r.precision, r.scale)) {
+        // The server's text is already what the binary form prints as: pass it on.
+        v->kind = ValueKind::kDecimalText;
+        v->bytes = data;
+        break;
+      }
       r.scratch.clear();
       if (Status s = mysql::AppendDecimalBinary(data, r.precision, r.scale, &r.scratch); !s.ok()) {
         return ColumnError(i, s.message());
       }
       v->kind = ValueKind::kDecimal;
-      v->precision = r.precision;
-      v->scale = r.scale;
       v->bytes = r.scratch;
       break;
     }

@@ -4,9 +4,10 @@
 // stored value, so that the change-event encoders give byte-identical output for a row
 // read by a snapshot (op `r`) and the same row decoded from the binlog:
 //   integers kInt/kUInt by signedness; YEAR kYear; FLOAT/DOUBLE with their exact bits
-//   (binary protocol); DECIMAL kDecimal in MySQL's binary form with the column's
-//   precision/scale; DATE/DATETIME/TIME with zero parts and fsp; TIMESTAMP as UTC epoch
-//   seconds + micros; CHAR/VARCHAR/TEXT kString with the column's collation id; BINARY(n)
+//   (binary protocol); DECIMAL kDecimalText (the server's text, when it is the canonical
+//   text of the binary form: decimal_text.h), else kDecimal in MySQL's binary form, both
+//   with the column's precision/scale; DATE/DATETIME/TIME with zero parts and fsp;
+//   TIMESTAMP as UTC epoch seconds + micros; CHAR/VARCHAR/TEXT kString with the column's collation id; BINARY(n)
 //   padded to n bytes; BIT kBit big-endian; ENUM/SET as index/bitmask ('' = 0); MariaDB
 //   JSON (LONGTEXT) as kString; MySQL JSON re-encoded as kJsonBinary (mysql_json_text.h:
 //   opaque scalars are not recoverable from the text); GEOMETRY as SRID + WKB; MariaDB

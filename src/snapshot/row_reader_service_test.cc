@@ -99,7 +99,7 @@ constexpr const char* kAllTypes = R"(CREATE TABLE all_types (
   i INT, iu INT UNSIGNED, bi BIGINT, biu BIGINT UNSIGNED, izf INT(6) ZEROFILL,
   f FLOAT, d DOUBLE, f73 FLOAT(7,3), d102 DOUBLE(10,2),
   dec0 DECIMAL(10,0), dec2 DECIMAL(10,2), dec65 DECIMAL(65,30), decu DECIMAL(5,2) UNSIGNED,
-  dec18 DECIMAL(18,9),
+  dec18 DECIMAL(18,9), deczf DECIMAL(8,3) ZEROFILL,
   y YEAR,
   da DATE, t0 TIME, t3 TIME(3), t6 TIME(6),
   dt0 DATETIME, dt1 DATETIME(1), dt2 DATETIME(2), dt3 DATETIME(3), dt4 DATETIME(4),
@@ -146,7 +146,7 @@ constexpr const char* kAllTypesRows[] = {
     // 3: extremes.
     R"(INSERT INTO all_types (id, ti, tiu, si, siu, mi, miu, i, iu, bi, biu, f, d, dec0, dec2,
        dec65, decu, dec18, y, da, t0, t3, t6, dt0, dt6, ts0, ts6, c10, vc, txt, bin4, vbin, bit1,
-       bit5, bit64, e, s, j) VALUES
+       bit5, bit64, e, s, j, deczf) VALUES
       (3, -128, 255, -32768, 65535, -8388608, 16777215, -2147483648, 4294967295,
        -9223372036854775808, 18446744073709551615, -3.402823466e+38, -1.7976931348623157e308,
        -9999999999, 99999999.99,
@@ -155,14 +155,14 @@ constexpr const char* kAllTypesRows[] = {
        '9999-12-31 23:59:59', '9999-12-31 23:59:59.999999', '1970-01-01 05:30:01',
        '1970-01-01 05:30:01.000001', '', '', '', X'FFFFFFFF', X'00', b'0', b'11111',
        b'1111111111111111111111111111111111111111111111111111111111111111', 'a', 'x,y,z',
-       '[]'))",
+       '[]', 99999.999))",
     // 4: the smallest and zero values.
     R"(INSERT INTO all_types (id, f, d, dec0, dec2, dec65, decu, dec18, y, da, dt0, dt3, dt6,
-       ts0, ts3, t0, t6, e, s, j, bit64, vc) VALUES
+       ts0, ts3, t0, t6, e, s, j, bit64, vc, deczf) VALUES
       (4, 1.17549435e-38, 4.9e-324, 0, -0.01, 0, 0, -0.000000001, 1901, '1000-01-01',
        '1000-01-01 00:00:00', '1000-01-01 00:00:00.000', '1000-01-01 00:00:00.000000',
        '2000-01-01 00:00:00', '2000-01-01 00:00:00.5', '00:00:00', '-00:00:00.000001', 'b', 'y',
-       '"just a string"', b'0', 'x'))",
+       '"just a string"', b'0', 'x', 1.5))",
 };
 
 // Rows written with sql_mode='' (zero dates, zero parts, ENUM error values).
@@ -175,7 +175,10 @@ constexpr const char* kLaxRows[] = {
 };
 
 std::string ShowValue(const event::Value& v) {
-  std::string out = fmt::format("kind={} fsp={} p={} s={} bits={} ", static_cast<int>(v.kind), v.fsp,
+  // The reader's DECIMAL text and the binlog's binary DECIMAL are one value in two forms
+  // (the same JSON text below).
+  const auto kind = v.kind == event::ValueKind::kDecimalText ? event::ValueKind::kDecimal : v.kind;
+  std::string out = fmt::format("kind={} fsp={} p={} s={} bits={} ", static_cast<int>(kind), v.fsp,
                                 v.precision, v.scale, v.bits);
   if (v.kind == event::ValueKind::kString) {
     out += fmt::format("cs={} ", mysql::CollationCharsetName(v.charset));
@@ -318,12 +321,20 @@ TEST_F(RowReaderServiceTest, SnapshotRowsEncodeAsTheBinlogRows) {
   auto reader = RowReader::Open(*snap, schema, *select, spec.key_columns);
   ASSERT_TRUE(reader) << reader.error().ToString();
   size_t n = 0;
+  std::map<std::string, int> decimal_forms;  // column → values read as text / as binary
   while (true) {
     auto row = (*reader)->Next();
     ASSERT_TRUE(row) << row.error().ToString();
     if (*row == nullptr) break;
     ++n;
     const auto& vals = **row;
+    for (size_t c = 0; c < vals.size(); ++c) {
+      if (vals[c].kind == event::ValueKind::kDecimalText) {
+        ++decimal_forms[schema->columns[c].name + " text"];
+      } else if (vals[c].kind == event::ValueKind::kDecimal) {
+        ++decimal_forms[schema->columns[c].name + " binary"];
+      }
+    }
     const int64_t id = vals[0].s.i;
     ASSERT_TRUE(from_binlog.count(id)) << id;
     // Value by value first: the clearer message when something differs.
@@ -345,6 +356,14 @@ TEST_F(RowReaderServiceTest, SnapshotRowsEncodeAsTheBinlogRows) {
     EXPECT_EQ((*reader)->LastKeyJson(), fmt::format("[{}]", id));
   }
   EXPECT_EQ(n, kRows);
+  // The server's text is passed on for plain DECIMAL columns (scale 0, negative values,
+  // -0.01, 65 digits); ZEROFILL pads 1.5 to "00001.500", which takes the binary path
+  // (99999.999 needs no padding).
+  std::string forms;
+  for (const auto& [k, count] : decimal_forms) forms += fmt::format("{}={} ", k, count);
+  EXPECT_EQ(forms,
+            "dec0 text=3 dec18 text=3 dec2 text=3 dec65 text=3 decu text=3 deczf binary=1 "
+            "deczf text=1 ");
   EXPECT_EQ((*reader)->rows_read(), kRows);
   EXPECT_GT((*reader)->bytes_read(), 6000u);  // the 5000-byte LONGBLOB and friends
   EXPECT_TRUE((*reader)->Finish().ok());

@@ -56,7 +56,11 @@ EncodedRecord& RecordBuffer::Add() {
   r.key.clear();
   r.has_value = false;
   r.value.clear();
-  for (RecordHeader& h : r.headers) r.spare_headers.items.push_back(std::move(h));
+  // Spares in reverse: AddHeader takes them from the back, so a record that gets the same
+  // headers again (the context headers of every event) finds each one's old strings.
+  for (auto h = r.headers.rbegin(); h != r.headers.rend(); ++h) {
+    r.spare_headers.items.push_back(std::move(*h));
+  }
   r.headers.clear();
   return r;
 }
@@ -69,20 +73,21 @@ void AddHeader(EncodedRecord* r, std::string_view key, bool has_value, std::stri
   }
   RecordHeader& h = r->headers.emplace_back(std::move(spare.back()));
   spare.pop_back();
-  h.key.assign(key);
+  if (h.key != key) h.key.assign(key);
   h.has_value = has_value;
-  h.value.assign(value);
+  if (h.value != value) h.value.assign(value);
 }
 
 Status EventEncoder::AppendRow(const std::vector<ColumnPlan>& plans,
                                std::span<const event::Value> row, bool replace,
                                std::string* out) {
-  out->push_back('{');
-  bool first = true;
+  if (plans.empty()) {
+    out->append("{}");
+    return Status::Ok();
+  }
+  const size_t open = out->size();
   for (const ColumnPlan& p : plans) {
-    if (!first) out->push_back(',');
-    first = false;
-    out->append(p.field_name_json);
+    out->append(p.field_name_json);  // `,"name":`
     if (static_cast<size_t>(p.column_index) >= row.size()) {
       return Status::InvalidArgument("row image has " + std::to_string(row.size()) +
                                      " values, column " + p.field_name + " is number " +
@@ -92,6 +97,7 @@ Status EventEncoder::AppendRow(const std::vector<ColumnPlan>& plans,
       return s;
     }
   }
+  (*out)[open] = '{';  // the first field's comma opens the object
   out->push_back('}');
   return Status::Ok();
 }
@@ -126,7 +132,9 @@ EventEncoder::EventEncoder(EncoderOptions options) : options_(std::move(options)
   source_prefix_.append(",\"ts_ms\":");
 }
 
-void EventEncoder::AppendSource(const SourceInfo& s, std::string* out) {
+// The part of the `source` block before the row number: everything but `row`, `thread`
+// and `query`.
+void EventEncoder::RenderSourceHead(const SourceInfo& s, std::string* out) const {
   out->append(source_prefix_);
   // ts_ms, then ts_us and ts_ns further on, from one rendering of ts_us when it allows
   // (whole milliseconds = its digits but the last 3; ts_ns = its digits and "000").
@@ -172,16 +180,55 @@ void EventEncoder::AppendSource(const SourceInfo& s, std::string* out) {
   out->append(",\"pos\":");
   AppendInt(s.pos, out);
   out->append(",\"row\":");
-  AppendInt(s.row, out);
-  out->append(",\"thread\":");
-  if (s.thread && *s.thread >= 0) {
-    AppendInt(*s.thread, out);
-  } else {
-    out->append("null");
+}
+
+bool EventEncoder::SourceHeadCache::Matches(const SourceInfo& s) const {
+  return valid && ts_us == s.ts_us && pos == s.pos && server_id == s.server_id &&
+         snapshot == s.snapshot && file == s.file && table == s.table && db == s.db &&
+         gtid == s.gtid;
+}
+
+void EventEncoder::SourceHeadCache::Keep(const SourceInfo& s) {
+  valid = true;
+  ts_us = s.ts_us;
+  pos = s.pos;
+  server_id = s.server_id;
+  snapshot.assign(s.snapshot);
+  file.assign(s.file);
+  table.assign(s.table);
+  db.assign(s.db);
+  gtid.assign(s.gtid);
+}
+
+void EventEncoder::AppendSource(const SourceInfo& s, std::string* out) {
+  // Rows of a snapshot chunk, and of one rows event, share all of the block but the row
+  // number (and a snapshot's marker at the table's first and last row): the rest is
+  // rendered when it changes.
+  if (!source_head_.Matches(s)) {
+    source_head_.text.clear();
+    RenderSourceHead(s, &source_head_.text);
+    source_head_.Keep(s);
   }
-  out->append(",\"query\":");
-  AppendOptionalString(options_.include_query ? s.query : std::string_view(), out);
-  out->push_back('}');
+  out->append(source_head_.text);
+  AppendInt(s.row, out);
+  const int64_t thread = s.thread && *s.thread >= 0 ? *s.thread : -1;
+  const std::string_view query = options_.include_query ? s.query : std::string_view();
+  if (!source_tail_.valid || source_tail_.thread != thread || source_tail_.query != query) {
+    source_tail_.valid = true;
+    source_tail_.thread = thread;
+    source_tail_.query.assign(query);
+    std::string& t = source_tail_.text;
+    t.assign(",\"thread\":");
+    if (thread >= 0) {
+      AppendInt(thread, &t);
+    } else {
+      t.append("null");
+    }
+    t.append(",\"query\":");
+    AppendOptionalString(query, &t);
+    t.push_back('}');
+  }
+  out->append(source_tail_.text);
 }
 
 Status EventEncoder::AppendEnvelopePayload(const TableEncoding& t, const ChangeEvent& e,

@@ -149,9 +149,27 @@ class EventEncoder {
   // Appends a tombstone with the key and headers of record `like_index` of `out`.
   void Tombstone(size_t like_index, RecordBuffer* out);
 
+  void RenderSourceHead(const SourceInfo& s, std::string* out) const;
+
   EncoderOptions options_;
   // `{"version":"…","connector":"…","name":"…","ts_ms":`, rendered once.
   std::string source_prefix_;
+  // The `source` block of the last event up to `"row":`, and the fields it shows.
+  struct SourceHeadCache {
+    bool valid = false;
+    int64_t ts_us = 0, pos = 0, server_id = 0;
+    std::string snapshot, file, table, db, gtid;
+    std::string text;
+    bool Matches(const SourceInfo& s) const;
+    void Keep(const SourceInfo& s);
+  } source_head_;
+  // `,"thread":…,"query":…}` of the last event.
+  struct {
+    bool valid = false;
+    int64_t thread = -1;  // -1: null
+    std::string query;
+    std::string text;
+  } source_tail_;
   std::string scratch_;
   std::string key_a_, key_b_;
 };

@@ -105,33 +105,42 @@ void AppendJava(F v, std::string* out) {
   }
   Decimal d;
   bool negative = JavaDecimal(v, &d);
-  if (negative) out->push_back('-');
+  // Written to a local buffer, appended once (at most 1 + 5 + 17 + 6 characters).
+  char buf[48];
+  char* o = buf;
+  if (negative) *o++ = '-';
   const int e = d.exponent;
   if (e >= -3 && e < 7) {
     if (e >= 0) {
-      for (int i = 0; i <= e; ++i) out->push_back(i < d.length ? d.digits[i] : '0');
-      out->push_back('.');
+      for (int i = 0; i <= e; ++i) *o++ = i < d.length ? d.digits[i] : '0';
+      *o++ = '.';
       if (d.length > e + 1) {
-        out->append(d.digits + e + 1, d.length - e - 1);
+        std::memcpy(o, d.digits + e + 1, static_cast<size_t>(d.length - e - 1));
+        o += d.length - e - 1;
       } else {
-        out->push_back('0');
+        *o++ = '0';
       }
     } else {
-      out->append("0.");
-      out->append(static_cast<size_t>(-e - 1), '0');
-      out->append(d.digits, d.length);
+      *o++ = '0';
+      *o++ = '.';
+      for (int i = 0; i < -e - 1; ++i) *o++ = '0';
+      std::memcpy(o, d.digits, static_cast<size_t>(d.length));
+      o += d.length;
     }
+    out->append(buf, static_cast<size_t>(o - buf));
     return;
   }
-  out->push_back(d.digits[0]);
-  out->push_back('.');
+  *o++ = d.digits[0];
+  *o++ = '.';
   if (d.length > 1) {
-    out->append(d.digits + 1, d.length - 1);
+    std::memcpy(o, d.digits + 1, static_cast<size_t>(d.length - 1));
+    o += d.length - 1;
   } else {
-    out->push_back('0');
+    *o++ = '0';
   }
-  out->push_back('E');
-  AppendInt(e, out);
+  *o++ = 'E';
+  o = std::to_chars(o, buf + sizeof(buf), e).ptr;
+  out->append(buf, static_cast<size_t>(o - buf));
 }
 
 void AppendBase64With(std::string_view bytes, const char* alphabet, std::string* out) {
@@ -293,16 +302,19 @@ void AppendHexLower(std::string_view bytes, std::string* out) {
   }
 }
 
+// Digits written in place (no copy through a buffer): at most 20 characters.
 void AppendInt(int64_t v, std::string* out) {
-  char buf[24];
-  auto r = std::to_chars(buf, buf + sizeof(buf), v);
-  out->append(buf, r.ptr - buf);
+  const size_t n = out->size();
+  out->resize_and_overwrite(n + 20, [n, v](char* p, size_t) {
+    return static_cast<size_t>(std::to_chars(p + n, p + n + 20, v).ptr - p);
+  });
 }
 
 void AppendUInt(uint64_t v, std::string* out) {
-  char buf[24];
-  auto r = std::to_chars(buf, buf + sizeof(buf), v);
-  out->append(buf, r.ptr - buf);
+  const size_t n = out->size();
+  out->resize_and_overwrite(n + 20, [n, v](char* p, size_t) {
+    return static_cast<size_t>(std::to_chars(p + n, p + n + 20, v).ptr - p);
+  });
 }
 
 }  // namespace tributary::format::debezium

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <limits>
 
 namespace tributary::format::debezium {
@@ -186,6 +187,29 @@ TEST(Base64Test, Alphabets) {
   s.clear();
   AppendHexLower(std::string_view("\xAB\x01", 2), &s);
   EXPECT_EQ(s, "ab01");
+}
+
+TEST(JsonWriterTest, IntegersAtTheirLimits) {
+  std::string out = "x";
+  AppendInt(std::numeric_limits<int64_t>::min(), &out);
+  out.push_back(',');
+  AppendInt(std::numeric_limits<int64_t>::max(), &out);
+  out.push_back(',');
+  AppendInt(0, &out);
+  out.push_back(',');
+  AppendInt(-7, &out);
+  out.push_back(',');
+  AppendUInt(std::numeric_limits<uint64_t>::max(), &out);
+  out.push_back(',');
+  AppendUInt(0, &out);
+  EXPECT_EQ(out, "x-9223372036854775808,9223372036854775807,0,-7,18446744073709551615,0");
+  EXPECT_EQ(out.size(), std::strlen(out.c_str()));  // terminated, nothing left behind
+  // Appending into a string at its capacity grows it.
+  std::string tight;
+  tight.reserve(3);
+  tight = "abc";
+  AppendInt(-1234567890123, &tight);
+  EXPECT_EQ(tight, "abc-1234567890123");
 }
 
 }  // namespace

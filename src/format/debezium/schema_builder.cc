@@ -277,7 +277,7 @@ std::optional<ColumnPlan> MakePlan(const event::TableSchema& t, int index, const
   ColumnPlan p;
   p.column_index = index;
   p.field_name = c.name;
-  p.field_name_json.clear();
+  p.field_name_json.assign(1, ',');
   AppendJsonStringLiteral(c.name, &p.field_name_json);
   p.field_name_json.push_back(':');
   p.optional = c.nullable;

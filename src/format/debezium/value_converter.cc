@@ -169,6 +169,34 @@ Status AppendStringValue(const ColumnPlan& plan, std::string_view utf8, std::str
   return Status::Ok();
 }
 
+bool IsAscii(std::string_view bytes) {
+  const char* p = bytes.data();
+  size_t n = bytes.size();
+  uint64_t acc = 0;
+  for (; n >= 8; p += 8, n -= 8) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    acc |= w;
+  }
+  for (; n > 0; ++p, --n) acc |= static_cast<unsigned char>(*p);
+  return (acc & 0x8080808080808080ull) == 0;
+}
+
+// True when ASCII bytes in collation `id`'s character set are the same characters in
+// UTF-8 (utf8mb3/utf8mb4, latin1, ascii, binary; 0 = read as UTF-8), so an ASCII value
+// needs no conversion. Remembers the last id asked (values of a column share one).
+bool AsciiIsUtf8In(uint16_t id) {
+  thread_local uint16_t last_id = 0;
+  thread_local bool last_answer = true;
+  if (id == 0) return true;
+  if (id == last_id) return last_answer;
+  const std::string_view cs = mysql::CollationCharsetName(id);
+  last_id = id;
+  last_answer = cs == "utf8mb4" || cs == "utf8mb3" || cs == "latin1" || cs == "ascii" ||
+                cs == "binary";
+  return last_answer;
+}
+
 Status ToUtf8Into(const ColumnPlan& plan, const Value& v, std::string* scratch) {
   scratch->clear();
   uint16_t cs = v.charset != 0 ? v.charset : plan.collation;
@@ -425,21 +453,48 @@ Status AppendColumnJson(const ColumnPlan& plan, const Value& v, bool replace,
     case Conversion::kDecimalPrecise:
     case Conversion::kDecimalDouble:
     case Conversion::kDecimalString: {
-      if (v.kind != ValueKind::kDecimal) return Bad(plan, "not a DECIMAL value");
-      scratch->clear();
-      Status s = mysql::AppendDecimalText(v.bytes, v.precision, v.scale, scratch);
-      if (!s.ok()) return Bad(plan, s.message());
-      if (plan.conversion == Conversion::kDecimalString) {
-        AppendJsonStringLiteral(*scratch, out);
-      } else if (plan.conversion == Conversion::kDecimalDouble) {
-        AppendJavaDouble(std::strtod(scratch->c_str(), nullptr), out);
+      std::string_view text;
+      if (v.kind == ValueKind::kDecimalText) {
+        // The snapshot reader's canonical text: what AppendDecimalText would write.
+        text = v.bytes;
+      } else if (v.kind == ValueKind::kDecimal) {
+        scratch->clear();
+        Status s = mysql::AppendDecimalText(v.bytes, v.precision, v.scale, scratch);
+        if (!s.ok()) return Bad(plan, s.message());
+        text = *scratch;
       } else {
-        AppendDecimalJson(plan, *scratch, out);
+        return Bad(plan, "not a DECIMAL value");
+      }
+      if (plan.conversion == Conversion::kDecimalString) {
+        // Digits, '-' and '.' only: nothing to escape.
+        out->push_back('"');
+        out->append(text);
+        out->push_back('"');
+      } else if (plan.conversion == Conversion::kDecimalDouble) {
+        char buf[96];  // 65 digits, sign and point at most
+        if (text.size() >= sizeof(buf)) return Bad(plan, "DECIMAL text too long");
+        std::memcpy(buf, text.data(), text.size());
+        buf[text.size()] = '\0';
+        AppendJavaDouble(std::strtod(buf, nullptr), out);
+      } else {
+        AppendDecimalJson(plan, text, out);
       }
       return Status::Ok();
     }
     case Conversion::kString:
     case Conversion::kText: {
+      if (plan.conversion == Conversion::kString && !plan.mapper &&
+          (v.kind == ValueKind::kString || v.kind == ValueKind::kBytes)) {
+        // Most text is ASCII in an ASCII-compatible character set: escaped straight from
+        // the row's bytes, with no conversion into `scratch` first.
+        const uint16_t cs = v.kind == ValueKind::kBytes ? 63
+                            : v.charset != 0             ? v.charset
+                                                         : plan.collation;
+        if (AsciiIsUtf8In(cs) && IsAscii(v.bytes)) {
+          AppendJsonStringLiteral(v.bytes, out);
+          return Status::Ok();
+        }
+      }
       if (v.kind == ValueKind::kInt || v.kind == ValueKind::kUInt) {
         scratch->clear();
         if (v.kind == ValueKind::kInt) AppendInt(v.s.i, scratch);

@@ -61,7 +61,8 @@ enum class Conversion : uint8_t {
 struct ColumnPlan {
   int column_index = 0;  // position in the row image (TableSchema::columns order)
   std::string field_name;
-  std::string field_name_json;  // `"name":` pre-rendered for payload objects
+  std::string field_name_json;  // `,"name":` pre-rendered for payload objects (the comma
+                                // becomes the `{` of the first field)
   Conversion conversion = Conversion::kString;
   bool optional = true;
   bool is_unsigned = false;

@@ -5,9 +5,13 @@
 
 #include <bit>
 #include <cstring>
+#include <random>
 
+#include "format/debezium/json_writer.h"
 #include "format/debezium/schema_builder.h"
 #include "format/debezium/test_util.h"
+#include "mysql/decimal.h"
+#include "mysql/value_text.h"
 #include "mysql/json_binary_test_util.h"
 
 namespace tributary::format::debezium {
@@ -216,6 +220,90 @@ TEST_F(TypeMappingTest, DecimalInEveryMode) {
   EncoderOptions numeric;
   numeric.value_converter.decimal_numeric = true;
   EXPECT_EQ(Run(col, dec(bneg), numeric).payload, "-123.45");
+}
+
+// The snapshot reader's DECIMAL text (kDecimalText) against the binlog's binary form
+// (kDecimal) of the same value: identical JSON in every decimal.handling.mode, with
+// Connect's Decimal as base64 bytes and as decimal.format=NUMERIC.
+TEST_F(TypeMappingTest, DecimalTextAsTheBinaryForm) {
+  std::mt19937 rng(6);
+  EncoderOptions precise, numeric, dbl, str;
+  numeric.value_converter.decimal_numeric = true;
+  dbl.decimal_mode = DecimalMode::kDouble;
+  str.decimal_mode = DecimalMode::kString;
+  const EncoderOptions* modes[] = {&precise, &numeric, &dbl, &str};
+  auto check = [&](const std::string& text, int p, int sc) {
+    std::string bin;
+    ASSERT_TRUE(mysql::AppendDecimalBinary(text, p, sc, &bin).ok()) << text;
+    std::string canonical;
+    ASSERT_TRUE(mysql::AppendDecimalText(bin, p, sc, &canonical).ok());
+    event::Column col = C(SqlType::kDecimal, "DECIMAL", true);
+    col.length = p;
+    col.scale = sc;
+    Value b;
+    b.kind = ValueKind::kDecimal;
+    b.precision = static_cast<uint8_t>(p);
+    b.scale = static_cast<uint8_t>(sc);
+    b.bytes = bin;
+    Value t = b;
+    t.kind = ValueKind::kDecimalText;
+    t.bytes = canonical;
+    for (const EncoderOptions* o : modes) {
+      Case from_binary = Run(col, b, *o), from_text = Run(col, t, *o);
+      ASSERT_EQ(from_text.payload, from_binary.payload) << canonical << " DECIMAL(" << p << ","
+                                                        << sc << ")";
+      ASSERT_EQ(from_binary.payload.front() == '<', false) << from_binary.payload;
+    }
+  };
+  for (const char* text : {"0", "5", "-5", "12.5", "-0.5", "0.01", "-1200", "99999.99"}) {
+    check(text, 12, 2);
+    check(text, 7, 2);
+  }
+  check("0", 5, 0);
+  check("-99999", 5, 0);
+  check("0.5", 1, 1);
+  check(std::string(65, '9'), 65, 0);
+  check("-" + std::string(65, '9'), 65, 0);
+  check(std::string(35, '9') + "." + std::string(30, '9'), 65, 30);
+  check("-0." + std::string(29, '0') + "1", 65, 30);
+  for (int i = 0; i < 5000; ++i) {
+    const int p = 1 + static_cast<int>(rng() % 65);
+    const int sc = static_cast<int>(rng() % (std::min(p, 30) + 1));
+    std::string text = rng() % 2 ? "-" : "";
+    const int n_int = static_cast<int>(rng() % (p - sc + 1));
+    for (int k = 0; k < n_int; ++k) text.push_back(static_cast<char>('0' + rng() % 10));
+    if (n_int == 0) text.push_back('0');
+    if (sc > 0) {
+      text.push_back('.');
+      const int n_frac = static_cast<int>(rng() % (sc + 1));
+      for (int k = 0; k < n_frac; ++k) text.push_back(static_cast<char>('0' + rng() % 10));
+      if (n_frac == 0) text.push_back('0');
+    }
+    check(text, p, sc);
+    if (HasFatalFailure()) return;
+  }
+}
+
+// ASCII text in an ASCII-compatible character set is escaped straight from the row's
+// bytes; everything else is converted first. Both give what the conversion gives.
+TEST_F(TypeMappingTest, AsciiTextAsConverted) {
+  event::Column col = C(SqlType::kVarchar, "VARCHAR", true);
+  const std::string_view texts[] = {"", "plain ascii", "tab\there \"q\" back\\slash\n",
+                                    std::string_view("nul\0and\x01\x1f", 10),
+                                    "exactly8", "sixteen bytes!!!", "caf\xe9", "\xc3\xa9t\xc3\xa9",
+                                    "\xf0\x9f\x98\x80 emoji", "a\x80" "b", std::string_view("\x00" "A", 2)};
+  // utf8mb4, utf8mb3, latin1, ascii, binary-collated text, ucs2, sjis, unknown (0 → UTF-8)
+  for (uint16_t cs : {45, 33, 8, 11, 63, 35, 13, 0}) {
+    for (std::string_view t : texts) {
+      Value v = Str(t, cs);
+      std::string utf8;
+      Status conv = mysql::AppendUtf8(t, cs == 0 ? 45 : cs, &utf8);
+      if (!conv.ok()) continue;
+      std::string want;
+      AppendJsonStringLiteral(utf8, &want);
+      EXPECT_EQ(Run(col, v).payload, want) << "collation " << cs << " text '" << t << "'";
+    }
+  }
 }
 
 TEST_F(TypeMappingTest, StringsInTheirCharset) {
