@@ -158,6 +158,7 @@ r, s = $records, float('${busy:-0}' or 0) or $secs
 print(f'{r / s:.0f} ${cpu:-0} {${rss_kb:-0} / 1024:.0f} $objects')"
 }
 
+echo "$(date -u '+%F %T') UTC, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-14s %-8s %9s %8s %9s %7s %7s %7s %8s\n' case binary records seconds records/s "MB/s" "CPU s" objects "peak RSS"
 for c in $CASES; do
   parts=1; records=$N; payload="$WORK/plain.txt"; fmt="io.confluent.connect.s3.format.json.JsonFormat"
@@ -199,6 +200,7 @@ print('%-14s %-8s %9d %8.2f %9d %7.1f %7.2f %7s %6sMB' % ('$c', '$label', r, r /
   done
   kadmin delete "$topic"
 done
+echo "$(date -u '+%F %T') UTC, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "(seconds: the sink's own count from its first record to its last commit, without start-up"
 echo " and the group join; CPU s: user + system time of the whole process; ratio: records/s of"
 echo " TRIBUTARY_BIN over the baseline's, and the baseline's CPU s over TRIBUTARY_BIN's; the"

@@ -8,6 +8,7 @@ import os
 import pathlib
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -90,8 +91,8 @@ def topic_records(topic):
         c.close()
 
 
-def tributary_snapshot(binary, db, rows, work, threads=None, run=0):
-    prefix = f"{db}_trib" + (f"_t{threads}_{run}" if threads else "")
+def tributary_snapshot(binary, db, rows, work, threads=None, run=0, extra=None):
+    prefix = f"{db}_trib_{run}" + (f"_t{threads}" if threads else "")
     cfg = {"name": prefix, "config": {
         "connector.class": "io.debezium.connector.mysql.MySqlConnector",
         "database.hostname": HOST, "database.port": str(PORT),
@@ -106,6 +107,7 @@ def tributary_snapshot(binary, db, rows, work, threads=None, run=0):
     }}
     if threads:
         cfg["config"]["snapshot.max.threads"] = str(threads)
+    cfg["config"].update(extra or {})
     path = work / f"{prefix}.json"
     path.write_text(json.dumps(cfg))
     err_path = work / f"{prefix}.err"
@@ -163,8 +165,12 @@ def debezium_snapshot(db, work):
 def main():
     ap = argparse.ArgumentParser(description="snapshot -> Kafka vs raw SELECT (and Debezium)")
     ap.add_argument("--rows", type=int, default=5000000)
-    ap.add_argument("--bin", default=os.environ.get("TRIBUTARY_BIN",
-                                                     str(ROOT / "build" / "rel" / "src" / "cli" / "tributary")))
+    ap.add_argument("--bin", action="append", default=None,
+                    help="tributary binary (repeatable: each runs on the same table, "
+                         "interleaved); PATH::key=value::... adds connector properties "
+                         "for that binary's runs only")
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                    help="extra connector property for every tributary run (repeatable)")
     ap.add_argument("--debezium", action="store_true",
                     help="also run real Debezium on Kafka Connect, producing to the same broker")
     ap.add_argument("--debezium-embedded", action="store_true",
@@ -176,8 +182,16 @@ def main():
                     help="comma-separated snapshot.max.threads values, one tributary run each "
                          "(default: one run with the default settings)")
     args = ap.parse_args()
-    if not os.access(args.bin, os.X_OK):
-        sys.exit(f"tributary not built: {args.bin}")
+    bins = args.bin or [os.environ.get("TRIBUTARY_BIN",
+                                       str(ROOT / "build" / "rel" / "src" / "cli" / "tributary"))]
+    extra = dict(kv.split("=", 1) for kv in args.set)
+    bin_props = []
+    for i, spec in enumerate(bins):
+        path, *props = spec.split("::")
+        bins[i] = path
+        bin_props.append({**extra, **dict(kv.split("=", 1) for kv in props)})
+        if not os.access(path, os.X_OK):
+            sys.exit(f"tributary not built: {path}")
     db = f"bench_snap_{os.getpid()}"
     work = pathlib.Path(tempfile.mkdtemp(prefix="tributary-bench-snap-"))
     try:
@@ -188,32 +202,59 @@ def main():
         raw_s, raw_cpu = min(raw)
         thread_counts = ([int(t) for t in args.threads.split(",") if t.strip()] or [None]) * args.repeat
         runs = []
-        for i, threads in enumerate(thread_counts):
-            runs.append((threads,) + tributary_snapshot(args.bin, db, args.rows, work, threads, i))
+        i = 0
+        for threads in thread_counts:
+            for b, binary in enumerate(bins):
+                load = os.getloadavg()[0]
+                r = tributary_snapshot(binary, db, args.rows, work, threads, i, bin_props[b])
+                runs.append((threads,) + r + (b, load, os.getloadavg()[0]))
+                # As it goes: a later run that fails (a broker gone) keeps these figures.
+                print(f"  run {i}: bin {b}" + (f" threads={threads}" if threads else "") +
+                      f": {r[0]:.2f} s, CPU {r[1]:.2f} s, peak RSS {r[2]:.1f} MB, load "
+                      f"{load:.1f}→{runs[-1][-1]:.1f}", flush=True)
+                i += 1
         raw_after_s, _ = raw_read(db)
-        print(f"{'run':<34}{'rows':>10}{'seconds':>9}{'rows/s':>11}{'CPU s':>8}{'peak RSS MB':>13}")
+        if len(bins) > 1:
+            for b, binary in enumerate(bins):
+                props = {k: v for k, v in bin_props[b].items() if k not in extra}
+                print(f"bin {b}: {binary}" + "".join(f" {k}={v}" for k, v in props.items()))
+        if extra:
+            print("extra properties: " + ", ".join(f"{k}={v}" for k, v in extra.items()))
+        print(f"{'run':<34}{'rows':>10}{'seconds':>9}{'rows/s':>11}{'CPU s':>8}{'peak RSS MB':>13}"
+              f"{'µs CPU/row':>12}{'load':>12}")
         print(f"{'raw mariadb --quick SELECT *':<34}{args.rows:>10}{raw_s:>9.2f}"
               f"{args.rows / raw_s:>11.0f}{raw_cpu:>8.2f}{'':>13}")
-        for threads, trib_s, trib_cpu, trib_rss, trib_records, log in runs:
+        for threads, trib_s, trib_cpu, trib_rss, trib_records, log, b, l0, l1 in runs:
             name = "tributary initial_only" + (f" threads={threads}" if threads else "")
+            if len(bins) > 1:
+                name += f" bin {b}"
             print(f"{name:<34}{trib_records:>10}{trib_s:>9.2f}"
-                  f"{args.rows / trib_s:>11.0f}{trib_cpu:>8.2f}{trib_rss:>13.1f}")
+                  f"{args.rows / trib_s:>11.0f}{trib_cpu:>8.2f}{trib_rss:>13.1f}"
+                  f"{trib_cpu / args.rows * 1e6:>12.2f}{f'{l0:.1f}→{l1:.1f}':>12}")
         print(f"{'raw again (after tributary)':<34}{args.rows:>10}{raw_after_s:>9.2f}"
               f"{args.rows / raw_after_s:>11.0f}")
-        for threads, trib_s, trib_cpu, trib_rss, trib_records, log in runs:
+        for threads, trib_s, trib_cpu, trib_rss, trib_records, log, b, *_ in runs:
             name = f"threads={threads}" if threads else "default settings"
+            if len(bins) > 1:
+                name += f", bin {b}"
             print(f"tributary ({name}) / raw: {raw_s / trib_s:.0%} (goal >= 70%); peak RSS "
                   f"{trib_rss:.0f} MB (goal <= 128 MB)")
             m = re.search(r"snapshot complete: .*", log)
             if m:
                 print(f"  log: {m.group(0)}")
-        if args.repeat > 1:
-            print(f"best of {args.repeat} (interleaved runs):")
+        if args.repeat > 1 or len(bins) > 1:
+            print(f"best of {args.repeat} (interleaved runs), median CPU s:")
             for threads in dict.fromkeys(t for t, *_ in runs):
-                best = min((r for r in runs if r[0] == threads), key=lambda r: r[1])
-                name = f"threads={threads}" if threads else "default settings"
-                print(f"  {name:<18}{args.rows / best[1]:>10.0f} rows/s  {raw_s / best[1]:>4.0%} of raw"
-                      f"  CPU {best[2]:.2f} s  peak RSS {best[3]:.0f} MB")
+                for b in range(len(bins)):
+                    mine = [r for r in runs if r[0] == threads and r[6] == b]
+                    best = min(mine, key=lambda r: r[1])
+                    cpus = [r[2] for r in mine]
+                    name = f"threads={threads}" if threads else "default settings"
+                    if len(bins) > 1:
+                        name += f" bin {b}"
+                    print(f"  {name:<24}{args.rows / best[1]:>10.0f} rows/s  {raw_s / best[1]:>4.0%} of raw"
+                          f"  CPU {best[2]:.2f} s  median CPU {statistics.median(cpus):.2f} s"
+                          f"  peak RSS {best[3]:.0f} MB")
         trib_s, trib_cpu = runs[0][1], runs[0][2]
         if args.debezium:
             t = debezium_connect_snapshot(db, args.rows, work)

@@ -2,7 +2,8 @@
 # Snapshot throughput: one big table read by `tributary run` (snapshot.mode=initial_only,
 # schemas off) into Kafka, against the raw read rate of the server in the same run.
 #
-#   bench/e2e/snapshot_to_kafka.sh [--rows N] [--bin PATH] [--threads 1,2,4 [--repeat N]]
+#   bench/e2e/snapshot_to_kafka.sh [--rows N] [--bin PATH[::key=value...]]... [--set key=value]...
+#                                  [--threads 1,2,4] [--repeat N]
 #                                  [--debezium] [--debezium-embedded] [--keep]
 #
 # Builds a table of N rows (default 5 000 000) and 11 mixed columns in its own database
@@ -13,7 +14,11 @@
 #              start to its exit (it exits once every record is acknowledged): rows/s,
 #              CPU seconds, peak RSS (wait4 rusage); the topic's record count is checked;
 #              --threads 1,2,4: one run per snapshot.max.threads value instead;
-#              --repeat N: the list N times, interleaved, and the best run of each value
+#              --repeat N: the list N times, interleaved, and the best run of each value;
+#              several --bin: each binary runs on the same table, one after the other in
+#              each round (PATH::key=value adds connector properties to that binary's runs,
+#              e.g. the same binary twice with and without producer.override.linger.ms=20;
+#              --set adds them to every run), with each run's CPU per row and load average
 #   debezium   (--debezium) real Debezium as users deploy it: its MariaDB connector on a Kafka
 #              Connect 4.1.1 standalone worker producing to the same broker with the worker's
 #              default producer settings (acks=all), snapshot.mode=initial_only, schemas off
