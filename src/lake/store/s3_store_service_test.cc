@@ -10,6 +10,7 @@
 
 #include "lake/store/hashing.h"
 #include "lake/store/s3_store.h"
+#include "lake/store/test_bytes.h"
 
 namespace tributary::lake {
 namespace {
@@ -40,19 +41,6 @@ std::unique_ptr<S3Store> Open(S3StoreOptions o = MinioOptions(),
   auto s = S3Store::Open(std::move(o), MakeStaticCredentialsProvider(std::move(c)));
   EXPECT_TRUE(s) << s.error().ToString();
   return std::move(*s);
-}
-
-// Deterministic bytes, so a misplaced part shows.
-std::string Pattern(size_t n, uint32_t seed) {
-  std::string out(n, '\0');
-  uint32_t x = seed * 2654435761u + 1;
-  for (size_t i = 0; i < n; ++i) {
-    x ^= x << 13;
-    x ^= x >> 17;
-    x ^= x << 5;
-    out[i] = static_cast<char>(x);
-  }
-  return out;
 }
 
 class S3StoreService : public ::testing::Test {
@@ -150,7 +138,7 @@ TEST_F(S3StoreService, PutTagsOnAnObjectAndNotFoundWithout) {
 
 TEST_F(S3StoreService, MultipartUploadOfFourParts) {
   std::string key = prefix_ + "big/object.bin";
-  std::string data = Pattern(17 * 1024 * 1024 + 12345, 7);  // 3 full parts and a short one
+  std::string data = PatternBytes(17 * 1024 * 1024 + 12345, 7);  // 3 full parts and a short one
   auto up = store_->BeginUpload(key);
   ASSERT_TRUE(up) << up.error().ToString();
   size_t chunk = 1024 * 1024 + 7;  // not aligned with the parts
@@ -188,7 +176,7 @@ TEST_F(S3StoreService, AbortLeavesNoObjectAndNoPendingUpload) {
   std::string key = prefix_ + "aborted.bin";
   {
     auto up = store_->BeginUpload(key).value();
-    ASSERT_TRUE(up->Append(AsBytes(Pattern(12 * 1024 * 1024, 1))).ok());  // 2 parts sent
+    ASSERT_TRUE(up->Append(AsBytes(PatternBytes(12 * 1024 * 1024, 1))).ok());  // 2 parts sent
     // MinIO lists pending uploads only under a prefix equal to the whole key.
     ASSERT_EQ(store_->ListPendingUploads(key).value().size(), 1u);
     ASSERT_TRUE(up->Abort().ok());
@@ -197,7 +185,7 @@ TEST_F(S3StoreService, AbortLeavesNoObjectAndNoPendingUpload) {
   EXPECT_EQ(store_->ListPendingUploads(key).value().size(), 0u);
   {
     auto up = store_->BeginUpload(key).value();
-    ASSERT_TRUE(up->Append(AsBytes(Pattern(11 * 1024 * 1024, 2))).ok());
+    ASSERT_TRUE(up->Append(AsBytes(PatternBytes(11 * 1024 * 1024, 2))).ok());
     ASSERT_EQ(store_->ListPendingUploads(key).value().size(), 1u);
   }  // dropped without Complete: aborted by the destructor
   EXPECT_FALSE(store_->Head(key).value().has_value());

@@ -16,6 +16,7 @@
 #include <sstream>
 
 #include "lake/store/s3_store.h"
+#include "lake/store/test_bytes.h"
 
 namespace tributary::lake {
 namespace {
@@ -43,19 +44,6 @@ std::string ReadText(const fs::path& p) {
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
-}
-
-// Deterministic bytes, so a misplaced part shows.
-std::string Pattern(size_t n, uint32_t seed) {
-  std::string out(n, '\0');
-  uint32_t x = seed * 2654435761u + 1;
-  for (size_t i = 0; i < n; ++i) {
-    x ^= x << 13;
-    x ^= x >> 17;
-    x ^= x << 5;
-    out[i] = static_cast<char>(x);
-  }
-  return out;
 }
 
 class S3StoreTls : public ::testing::Test {
@@ -149,7 +137,7 @@ TEST_F(S3StoreTls, MultipartUploadByHostName) {
   auto store = Open(Options(Url("localhost")));
   ASSERT_NE(store, nullptr);
   std::string key = prefix_ + "big.bin";
-  std::string data = Pattern(11 * 1024 * 1024 + 7, 3);
+  std::string data = PatternBytes(11 * 1024 * 1024 + 7, 3);
   auto up = store->BeginUpload(key);
   ASSERT_TRUE(up) << up.error().ToString();
   for (size_t at = 0; at < data.size(); at += 1 << 20) {
