@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <limits>
 #include <optional>
 #include <string>
@@ -57,6 +58,37 @@ void MarkDistinctNames(FieldPlan* plan) {
       if (plan->children[i].name == plan->children[j].name) plan->distinct_names = false;
     }
   }
+}
+
+// a == b for the short member names of a row, without a call to memcmp.
+inline bool SameName(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  size_t n = a.size();
+  const char* p = a.data();
+  const char* q = b.data();
+  if (n >= 8) {
+    uint64_t x, y;
+    for (size_t i = 0; i + 8 < n; i += 8) {
+      std::memcpy(&x, p + i, 8);
+      std::memcpy(&y, q + i, 8);
+      if (x != y) return false;
+    }
+    std::memcpy(&x, p + n - 8, 8);
+    std::memcpy(&y, q + n - 8, 8);
+    return x == y;
+  }
+  if (n >= 4) {
+    uint32_t x0, y0, x1, y1;
+    std::memcpy(&x0, p, 4);
+    std::memcpy(&y0, q, 4);
+    std::memcpy(&x1, p + n - 4, 4);
+    std::memcpy(&y1, q + n - 4, 4);
+    return x0 == y0 && x1 == y1;
+  }
+  for (size_t i = 0; i < n; ++i) {
+    if (p[i] != q[i]) return false;
+  }
+  return true;
 }
 
 constexpr int32_t kMaxDecimalPrecision = 38;
@@ -287,11 +319,14 @@ class SinkParquetFormat final : public format::FormatWriter {
     } else if (RequiresNewObject(value)) {
       return Status::FailedPrecondition("the record's schema differs from the object's");
     }
-    // Check first, then append: a row must never be left half built.
-    if (Status s = WriteStruct<true>(root_, value.payload); !s.ok()) {
+    // Convert first, then append: a row must never be left half built. The conversion
+    // reads the payload once and leaves the row's values in cells_.
+    cells_.clear();
+    arena_.clear();
+    if (Status s = ConvertStruct(root_, value.payload); !s.ok()) {
       return s.WithContext(format::RecordPosition(record));
     }
-    (void)WriteStruct<false>(root_, value.payload);
+    if (Status s = AppendCells(); !s.ok()) return s.WithContext(format::RecordPosition(record));
     if (Status s = writer_->EndRow(); !s.ok()) return s.WithContext(format::RecordPosition(record));
     ++records_;
     return Status::Ok();
@@ -344,8 +379,42 @@ class SinkParquetFormat final : public format::FormatWriter {
     return Status::Ok();
   }
 
-  template <bool kDry>
-  Status WriteStruct(const FieldPlan& group, JsonView obj) {
+  // One converted value of the row: what the writer is to be given for a leaf (or a null
+  // optional group), in the order the writer takes them.
+  enum class Op : uint8_t { kNull, kNullGroup, kBool, kInt32, kInt64, kFloat, kDouble, kBytes,
+                            kArenaBytes, kDecimalText };
+  struct Cell {
+    Op op;
+    int32_t target;  // leaf (node for kNullGroup)
+    union {
+      int64_t i;
+      double d;
+      float f;
+      bool b;
+    };
+    // kBytes: a view of the payload (valid until the next Parse); kArenaBytes and
+    // kDecimalText: offset and length in arena_ (which may grow while the row converts).
+    const char* data;
+    size_t size;
+  };
+
+  void Push(Op op, int32_t target) {
+    cells_.emplace_back();
+    Cell& c = cells_.back();
+    c.op = op;
+    c.target = target;
+    c.i = 0;
+    c.data = nullptr;
+    c.size = 0;
+  }
+  // Moves the bytes arena_ gained since `from` into a cell.
+  void PushArena(Op op, int32_t leaf, size_t from) {
+    Push(op, leaf);
+    cells_.back().i = static_cast<int64_t>(from);
+    cells_.back().size = arena_.size() - from;
+  }
+
+  Status ConvertStruct(const FieldPlan& group, JsonView obj) {
     const std::vector<FieldPlan>& fields = group.children;
     // Values written by Connect-style producers carry their members in schema order: then
     // the i-th member is the i-th field (with distinct field names no member name repeats,
@@ -354,33 +423,30 @@ class SinkParquetFormat final : public format::FormatWriter {
       JsonView c = obj.first_child();
       size_t i = 0;
       for (; i < fields.size() && c.valid(); ++i, c = c.next_sibling()) {
-        if (c.key() != fields[i].name) break;
+        if (!SameName(c.key(), fields[i].name)) break;
       }
       if (i == fields.size()) {
         c = obj.first_child();
         for (const FieldPlan& f : fields) {
-          if (Status s = WriteField<kDry>(f, c); !s.ok()) return s;
+          if (Status s = ConvertField(f, c); !s.ok()) return s;
           c = c.next_sibling();
         }
         return Status::Ok();
       }
     }
     for (const FieldPlan& f : fields) {
-      if (Status s = WriteField<kDry>(f, obj.Get(f.name)); !s.ok()) return s;
+      if (Status s = ConvertField(f, obj.Get(f.name)); !s.ok()) return s;
     }
     return Status::Ok();
   }
 
-  template <bool kDry>
-  Status WriteField(const FieldPlan& f, JsonView v) {
+  Status ConvertField(const FieldPlan& f, JsonView v) {
     if (v.is_null()) {
       if (!f.optional) return Status::Corruption(fmt::format("required field '{}' is null", f.name));
-      if constexpr (!kDry) {
-        if (f.conv == Conv::kGroup) {
-          writer_->AppendNullGroup(f.node);
-        } else {
-          writer_->AppendNull(f.leaf);
-        }
+      if (f.conv == Conv::kGroup) {
+        Push(Op::kNullGroup, f.node);
+      } else {
+        Push(Op::kNull, f.leaf);
       }
       return Status::Ok();
     }
@@ -390,21 +456,24 @@ class SinkParquetFormat final : public format::FormatWriter {
     switch (f.conv) {
       case Conv::kGroup:
         if (!v.is_object()) return bad("an object");
-        return WriteStruct<kDry>(f, v);
+        return ConvertStruct(f, v);
       case Conv::kBool:
         if (!v.is_bool()) return bad("a boolean");
-        if constexpr (!kDry) writer_->AppendBool(f.leaf, v.bool_value());
+        Push(Op::kBool, f.leaf);
+        cells_.back().b = v.bool_value();
         return Status::Ok();
       case Conv::kInt32: {
         auto i = v.AsInt64();
         if (!i || *i < INT32_MIN || *i > INT32_MAX) return bad("a 32-bit integer");
-        if constexpr (!kDry) writer_->AppendInt32(f.leaf, static_cast<int32_t>(*i));
+        Push(Op::kInt32, f.leaf);
+        cells_.back().i = *i;
         return Status::Ok();
       }
       case Conv::kInt64: {
         auto i = v.AsInt64();
         if (!i) return bad("a 64-bit integer");
-        if constexpr (!kDry) writer_->AppendInt64(f.leaf, *i);
+        Push(Op::kInt64, f.leaf);
+        cells_.back().i = *i;
         return Status::Ok();
       }
       case Conv::kFloat:
@@ -416,43 +485,48 @@ class SinkParquetFormat final : public format::FormatWriter {
           if (v.text() == "-Infinity") d = -std::numeric_limits<double>::infinity();
         }
         if (!d) return bad("a number");
-        if constexpr (!kDry) {
-          if (f.conv == Conv::kFloat) {
-            writer_->AppendFloat(f.leaf, static_cast<float>(*d));
-          } else {
-            writer_->AppendDouble(f.leaf, *d);
-          }
+        if (f.conv == Conv::kFloat) {
+          Push(Op::kFloat, f.leaf);
+          cells_.back().f = static_cast<float>(*d);
+        } else {
+          Push(Op::kDouble, f.leaf);
+          cells_.back().d = *d;
         }
         return Status::Ok();
       }
       case Conv::kString:
         if (v.is_string()) {
-          if constexpr (!kDry) writer_->AppendBytes(f.leaf, v.text());
-        } else if constexpr (!kDry) {
-          scratch_.clear();
-          format::AppendCompactJson(v, &scratch_);
-          writer_->AppendBytes(f.leaf, scratch_);
+          std::string_view t = v.text();
+          Push(Op::kBytes, f.leaf);
+          cells_.back().data = t.data();
+          cells_.back().size = t.size();
+        } else {
+          size_t from = arena_.size();
+          format::AppendCompactJson(v, &arena_);
+          PushArena(Op::kArenaBytes, f.leaf, from);
         }
         return Status::Ok();
       case Conv::kZonedTimestamp: {
         std::optional<int64_t> us;
         if (v.is_string()) us = ParseZonedTimestampMicros(v.text());
         if (!us) return bad("an ISO-8601 timestamp with an offset (ZonedTimestamp)");
-        if constexpr (!kDry) writer_->AppendInt64(f.leaf, *us);
+        Push(Op::kInt64, f.leaf);
+        cells_.back().i = *us;
         return Status::Ok();
       }
-      case Conv::kJsonText:
-        if constexpr (!kDry) {
-          scratch_.clear();
-          format::AppendCompactJson(v, &scratch_);
-          writer_->AppendBytes(f.leaf, scratch_);
-        }
+      case Conv::kJsonText: {
+        size_t from = arena_.size();
+        format::AppendCompactJson(v, &arena_);
+        PushArena(Op::kArenaBytes, f.leaf, from);
         return Status::Ok();
+      }
       case Conv::kBytes: {
         if (!v.is_string()) return bad("base64 text");
         auto bytes = format::DecodeBase64(v.text());
         if (!bytes) return bad("base64 text");
-        if constexpr (!kDry) writer_->AppendBytes(f.leaf, *bytes);
+        size_t from = arena_.size();
+        arena_.append(bytes->data(), bytes->size());
+        PushArena(Op::kArenaBytes, f.leaf, from);
         return Status::Ok();
       }
       case Conv::kDecimal:
@@ -466,18 +540,39 @@ class SinkParquetFormat final : public format::FormatWriter {
           d = format::DecimalFromNumberText(v.text());
         }
         if (!d) return bad("a decimal");
-        if constexpr (!kDry) {
-          std::string text = format::DecimalPlainText(*d);
-          if (f.conv == Conv::kDecimalText) {
-            writer_->AppendBytes(f.leaf, text);
-          } else {
-            return writer_->AppendDecimalText(f.leaf, text);
-          }
-        }
+        size_t from = arena_.size();
+        arena_ += format::DecimalPlainText(*d);
+        PushArena(f.conv == Conv::kDecimalText ? Op::kArenaBytes : Op::kDecimalText, f.leaf, from);
         return Status::Ok();
       }
     }
     return Status::Internal("unknown conversion");
+  }
+
+  std::string_view ArenaBytes(const Cell& c) const {
+    return std::string_view(arena_).substr(static_cast<size_t>(c.i), c.size);
+  }
+
+  // Gives the writer the converted row. Only a DECIMAL text out of its column's range can
+  // fail here (as before the conversion pass existed: the writer then refuses the file).
+  Status AppendCells() {
+    for (const Cell& c : cells_) {
+      switch (c.op) {
+        case Op::kNull: writer_->AppendNull(c.target); break;
+        case Op::kNullGroup: writer_->AppendNullGroup(c.target); break;
+        case Op::kBool: writer_->AppendBool(c.target, c.b); break;
+        case Op::kInt32: writer_->AppendInt32(c.target, static_cast<int32_t>(c.i)); break;
+        case Op::kInt64: writer_->AppendInt64(c.target, c.i); break;
+        case Op::kFloat: writer_->AppendFloat(c.target, c.f); break;
+        case Op::kDouble: writer_->AppendDouble(c.target, c.d); break;
+        case Op::kBytes: writer_->AppendBytes(c.target, std::string_view(c.data, c.size)); break;
+        case Op::kArenaBytes: writer_->AppendBytes(c.target, ArenaBytes(c)); break;
+        case Op::kDecimalText:
+          if (Status s = writer_->AppendDecimalText(c.target, ArenaBytes(c)); !s.ok()) return s;
+          break;
+      }
+    }
+    return Status::Ok();
   }
 
   SinkParquetOptions options_;
@@ -486,7 +581,8 @@ class SinkParquetFormat final : public format::FormatWriter {
   std::unique_ptr<pq::ParquetWriter> writer_;
   std::shared_ptr<const ConnectSchema> schema_;
   FieldPlan root_;
-  std::string scratch_;
+  std::vector<Cell> cells_;  // the row being converted (reused)
+  std::string arena_;        // bytes the row's conversion produced (reused)
   uint64_t records_ = 0;
 };
 

@@ -32,6 +32,20 @@ JsonView JsonView::next_sibling() const {
 std::optional<int64_t> JsonView::AsInt64() const {
   if (!is_integer()) return std::nullopt;
   std::string_view t = node().text;
+  // The usual case inline: the text is a JSON integer (an optional '-', then digits), and
+  // up to 18 digits cannot overflow.
+  const bool neg = !t.empty() && t[0] == '-';
+  const size_t digits = t.size() - (neg ? 1 : 0);
+  if (digits > 0 && digits <= 18) {
+    int64_t v = 0;
+    bool ok = true;
+    for (size_t i = neg ? 1 : 0; i < t.size(); ++i) {
+      auto d = static_cast<unsigned>(t[i] - '0');
+      ok &= d <= 9;
+      v = v * 10 + static_cast<int64_t>(d);
+    }
+    if (ok) return neg ? -v : v;
+  }
   int64_t v = 0;
   auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
   if (ec != std::errc() || p != t.data() + t.size()) return std::nullopt;
@@ -320,11 +334,17 @@ class JsonTreeBuilder {
     if (!ValidJsonNumber(raw, &is_integer)) {
       return Error(Status::Corruption(fmt::format("invalid JSON number '{}'", raw.substr(0, 40))));
     }
-    auto stored = Store(raw);
-    if (!stored) return Error(stored.error());
+    // A number's text has no escapes: with view_input it is viewed where it is, as
+    // strings without escapes are.
+    std::string_view text = raw;
+    if (!view_input_) {
+      auto stored = Store(raw);
+      if (!stored) return Error(stored.error());
+      text = *stored;
+    }
     doc_->nodes_[index].type = JsonType::kNumber;
     doc_->nodes_[index].is_integer = is_integer;
-    doc_->nodes_[index].text = *stored;
+    doc_->nodes_[index].text = text;
     return index;
   }
 
@@ -901,12 +921,16 @@ struct RecordValueParser::Impl {
   // schemas.enable=true: the same 2-4 KB schema before every payload): the schema bytes
   // are compared, not parsed, and only the payload goes through simdjson. Returns false
   // (and leaves `doc` to be rebuilt) whenever the general path must decide.
-  bool ParseRepeatedSchema(std::string_view json, ParsedValue* out) {
-    std::string_view payload = RepeatedSchemaPayload(json);
-    if (payload.empty()) return false;
+  // Only the payload's bytes are copied into `padded` (the schema, most of the message,
+  // is compared in place and never copied).
+  bool ParseRepeatedSchema(std::string_view input, ParsedValue* out) {
+    std::string_view found = RepeatedSchemaPayload(input);
+    if (found.empty()) return false;
+    padded.assign(found);
+    padded.append(simdjson::SIMDJSON_PADDING, '\0');
+    std::string_view payload(padded.data(), found.size());
     od::document d;
-    const size_t capacity = padded.size() - static_cast<size_t>(payload.data() - padded.data());
-    if (parser.iterate(payload.data(), payload.size(), capacity).get(d) != simdjson::SUCCESS) {
+    if (parser.iterate(payload.data(), payload.size(), padded.size()).get(d) != simdjson::SUCCESS) {
       return false;
     }
     bool scalar = false;
@@ -934,12 +958,12 @@ struct RecordValueParser::Impl {
   }
 
   Status Parse(std::string_view input, ParsedValue* out) {
+    if (has_last && options.envelope != EnvelopeMode::kNever && ParseRepeatedSchema(input, out)) {
+      return Status::Ok();
+    }
     padded.assign(input);
     padded.append(simdjson::SIMDJSON_PADDING, '\0');
     std::string_view json(padded.data(), input.size());
-    if (has_last && options.envelope != EnvelopeMode::kNever && ParseRepeatedSchema(json, out)) {
-      return Status::Ok();
-    }
     od::document d;
     if (auto e = parser.iterate(json.data(), json.size(), padded.size()).get(d); e) {
       return Status::Corruption(fmt::format("not JSON ({})", simdjson::error_message(e)));

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <charconv>
+#include <cstdint>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -118,6 +121,50 @@ TEST(RecordValue, OptionsFromConfig) {
   EXPECT_EQ(RecordValueOptions::FromConfig(c).envelope, EnvelopeMode::kNever);
   c.values["schemas.cache.config"].value = "5";
   EXPECT_EQ(RecordValueOptions::FromConfig(c).schema_cache_size, 5u);
+}
+
+// AsInt64 reads up to 18 digits inline and longer texts with from_chars: the same values
+// either way, and nothing outside int64.
+TEST(RecordValue, AsInt64AtTheEdges) {
+  RecordValueParser parser;
+  auto v = parser.Parse(Record(
+      "[0,-0,7,-7,999999999999999999,-999999999999999999,1000000000000000000,"
+      "9223372036854775807,-9223372036854775808,9223372036854775808,-9223372036854775809,"
+      "1.0,1e3]"));
+  ASSERT_TRUE(v.has_value()) << v.error().ToString();
+  std::vector<std::optional<int64_t>> got;
+  for (JsonView c = v->payload.first_child(); c.valid(); c = c.next_sibling()) {
+    got.push_back(c.AsInt64());
+  }
+  std::vector<std::optional<int64_t>> want = {0,
+                                              0,
+                                              7,
+                                              -7,
+                                              999999999999999999LL,
+                                              -999999999999999999LL,
+                                              1000000000000000000LL,
+                                              INT64_MAX,
+                                              INT64_MIN,
+                                              std::nullopt,
+                                              std::nullopt,
+                                              std::nullopt,
+                                              std::nullopt};
+  EXPECT_EQ(got, want);
+  // Every integer of 1 to 19 digits, both signs, against from_chars.
+  std::mt19937_64 rnd(7);
+  for (int i = 0; i < 20000; ++i) {
+    int digits = 1 + static_cast<int>(rnd() % 19);
+    std::string t = (rnd() % 2) ? "-" : "";
+    t += static_cast<char>('1' + rnd() % 9);
+    for (int k = 1; k < digits; ++k) t += static_cast<char>('0' + rnd() % 10);
+    auto p = parser.Parse(Record(t));
+    ASSERT_TRUE(p.has_value()) << t;
+    int64_t ref = 0;
+    auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), ref);
+    std::optional<int64_t> expect;
+    if (ec == std::errc() && end == t.data() + t.size()) expect = ref;
+    EXPECT_EQ(p->payload.AsInt64(), expect) << t;
+  }
 }
 
 TEST(RecordValue, ScalarsStringsAndNumbers) {
