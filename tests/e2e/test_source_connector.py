@@ -390,6 +390,10 @@ def test_the_seeds_1x_keys_config_runs(tributary_bin, tmp_path, workspace):
         cfg.pop(new, None)
     cfg.update({"database.server.name": prefix, "database.include.list": db,
                 "database.server.id": str(random.randint(100000, 4000000000)),
+                # The services the tests run against (the seed names the default ports).
+                "database.hostname": env("TRIBUTARY_MARIADB_HOST", "127.0.0.1"),
+                "database.port": env("TRIBUTARY_MARIADB_PORT", "3306"),
+                "bootstrap.servers": env("TRIBUTARY_KAFKA_BOOTSTRAP"),
                 "database.history.kafka.bootstrap.servers": env("TRIBUTARY_KAFKA_BOOTSTRAP"),
                 "database.history.kafka.topic": f"{prefix}.history",
                 "offset.flush.interval.ms": "200"})
