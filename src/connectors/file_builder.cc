@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "connectors/object_buffer_pool.h"
+#include "connectors/sink_retry.h"
 
 namespace tributary::connectors {
 namespace {
@@ -162,42 +163,19 @@ Status FileBuilder::Upload(lake::ObjectStore& store, uint64_t part_size) {
   return (*upload)->Complete();
 }
 
-namespace {
-
-// Sleeps up to `d`, waking early when either token is requested. False when one was.
-bool SleepUnlessStopped(std::chrono::milliseconds d, const std::stop_token& stop,
-                        const std::stop_token& abandon) {
-  auto until = std::chrono::steady_clock::now() + d;
-  while (std::chrono::steady_clock::now() < until) {
-    if (stop.stop_requested() || abandon.stop_requested()) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return !stop.stop_requested() && !abandon.stop_requested();
-}
-
-}  // namespace
 
 Status UploadWithRetry(FileBuilder& builder, lake::ObjectStore& store, uint64_t part_size,
                        std::chrono::milliseconds backoff, const std::stop_token& stop,
                        const std::stop_token& abandon, uint64_t* retries) {
-  for (int attempt = 1;; ++attempt) {
-    Status s = builder.Upload(store, part_size);
-    if (s.ok() && builder.tagging()) {
-      const ObjectTagging& t = *builder.tagging();
-      return TagUploadedObject(
-          store, builder.key(),
-          ObjectTagsFor(t, builder.start_offset(), builder.last_offset(), builder.record_count()),
-          t.fail_on_error, backoff, stop, abandon);
-    }
-    if (s.ok() || !s.retryable()) return s;
-    if (retries != nullptr) ++*retries;
-    spdlog::warn("upload of {} failed (attempt {}), retrying in {} ms: {}", builder.key(), attempt,
-                 backoff.count(), s.message());
-    if (!SleepUnlessStopped(backoff, stop, abandon)) {
-      return Status::Unavailable(fmt::format("stopped while retrying the upload of {}: {}",
-                                             builder.key(), s.message()));
-    }
-  }
+  Status s = RetryWhileRetryable(
+      "upload of " + builder.key(), [&] { return builder.Upload(store, part_size); }, backoff,
+      stop, abandon, retries);
+  if (!s.ok() || !builder.tagging()) return s;
+  const ObjectTagging& t = *builder.tagging();
+  return TagUploadedObject(
+      store, builder.key(),
+      ObjectTagsFor(t, builder.start_offset(), builder.last_offset(), builder.record_count()),
+      t.fail_on_error, backoff, stop, abandon);
 }
 
 UploadPool::UploadPool(Options options) : options_(std::move(options)) {

@@ -1,11 +1,12 @@
 #include "connectors/sink_tagging.h"
 
+#include "connectors/sink_retry.h"
+
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <cctype>
 #include <set>
-#include <thread>
 
 namespace tributary::connectors {
 namespace {
@@ -28,21 +29,6 @@ bool ValidTagText(std::string_view text) {
 
 bool OffsetTagName(std::string_view k) {
   return k == "startOffset" || k == "endOffset" || k == "recordCount";
-}
-
-bool Stopped(const std::stop_token& stop, const std::stop_token& abandon) {
-  return stop.stop_requested() || abandon.stop_requested();
-}
-
-// Sleeps up to `d`, waking early when either token is requested. False when one was.
-bool SleepUnlessStopped(std::chrono::milliseconds d, const std::stop_token& stop,
-                        const std::stop_token& abandon) {
-  auto until = std::chrono::steady_clock::now() + d;
-  while (std::chrono::steady_clock::now() < until) {
-    if (Stopped(stop, abandon)) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return !Stopped(stop, abandon);
 }
 
 }  // namespace
@@ -100,26 +86,19 @@ Status TagUploadedObject(lake::ObjectStore& store, const std::string& key,
                          const lake::ObjectTags& tags, bool fail_on_error,
                          std::chrono::milliseconds backoff, const std::stop_token& stop,
                          const std::stop_token& abandon) {
-  for (int attempt = 1;; ++attempt) {
+  if (!fail_on_error) {
     Status s = store.PutTags(key, tags);
-    if (s.ok()) return s;
-    if (!fail_on_error) {
+    if (!s.ok()) {
       spdlog::warn("cannot tag {} (s3.object.behavior.on.tagging.error=ignore: it stays "
                    "untagged): {}",
                    key, s.message());
-      return Status::Ok();
     }
-    if (!s.retryable()) {
-      return s.WithContext(
-          fmt::format("tagging {} (s3.object.behavior.on.tagging.error=fail)", key));
-    }
-    spdlog::warn("tagging {} failed (attempt {}), retrying in {} ms: {}", key, attempt,
-                 backoff.count(), s.message());
-    if (!SleepUnlessStopped(backoff, stop, abandon)) {
-      return Status::Unavailable(
-          fmt::format("stopped while retrying to tag {}: {}", key, s.message()));
-    }
+    return Status::Ok();
   }
+  Status s = RetryWhileRetryable(
+      "tagging " + key, [&] { return store.PutTags(key, tags); }, backoff, stop, abandon);
+  if (s.ok() || s.retryable()) return s;  // retryable: stopped while waiting
+  return s.WithContext(fmt::format("tagging {} (s3.object.behavior.on.tagging.error=fail)", key));
 }
 
 }  // namespace tributary::connectors

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "connectors/sink_headers.h"
+#include "connectors/sink_retry.h"
 
 namespace tributary::connectors {
 namespace {
@@ -18,16 +19,6 @@ constexpr std::string_view kCutSuffix = ".cut";
 
 std::string RecordAt(std::string_view topic, int32_t partition, int64_t offset) {
   return fmt::format("topic '{}' partition {} offset {}", topic, partition, offset);
-}
-
-// Sleeps up to `d`, waking early when `stop` is requested. Returns false when stopped.
-bool SleepUnlessStopped(std::chrono::milliseconds d, const std::stop_token& stop) {
-  auto until = std::chrono::steady_clock::now() + d;
-  while (std::chrono::steady_clock::now() < until) {
-    if (stop.stop_requested()) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return !stop.stop_requested();
 }
 
 }  // namespace
@@ -263,16 +254,9 @@ void TopicPartitionWriter::Skip(int64_t offset) {
 }
 
 Status TopicPartitionWriter::PutWithRetry(const std::string& key, const std::string& bytes) {
-  const SinkOptions& opt = *context_.options;
-  for (;;) {
-    Status s = context_.store->Put(key, lake::AsBytes(bytes));
-    if (s.ok() || !s.retryable()) return s;
-    spdlog::warn("writing {} failed, retrying in {} ms: {}", key, opt.upload_retry_backoff.count(),
-                 s.message());
-    if (!SleepUnlessStopped(opt.upload_retry_backoff, context_.stop)) {
-      return Status::Unavailable(fmt::format("stopped while retrying {}: {}", key, s.message()));
-    }
-  }
+  return RetryWhileRetryable(
+      "writing " + key, [&] { return context_.store->Put(key, lake::AsBytes(bytes)); },
+      context_.options->upload_retry_backoff, context_.stop);
 }
 
 FileBuilder::BufferOptions TopicPartitionWriter::ValueBufferOptions() const {
