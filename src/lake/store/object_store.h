@@ -52,17 +52,19 @@ struct ObjectInfo {
   int64_t last_modified_ms = 0;  // Unix epoch milliseconds; 0 when unknown
 };
 
+// An object's tags, in order (S3 allows 10 per object; keys up to 128, values up to 256
+// characters).
+using ObjectTags = std::vector<std::pair<std::string, std::string>>;
+
 // Per-object settings of a write. Store-wide settings (encryption, ACL) come from the
 // store's options.
 struct WriteOptions {
   std::string content_type;  // empty: application/octet-stream
-  // Object tags (S3 x-amz-tagging); the local store ignores them.
-  std::vector<std::pair<std::string, std::string>> tags;
+  // Object tags sent with the write (S3 x-amz-tagging); the local store ignores them.
+  // PutTags (below) tags an object after it was written.
+  ObjectTags tags;
 };
 
-// An object's tags, in order (S3 allows 10 per object; keys up to 128, values up to 256
-// characters).
-using ObjectTags = std::vector<std::pair<std::string, std::string>>;
 
 // One page of a listing by prefix, in lexicographic key order.
 struct ListPage {
