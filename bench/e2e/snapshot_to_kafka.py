@@ -64,15 +64,50 @@ def build_table(db, rows):
     return time.monotonic() - t, size
 
 
+def _pids(pattern):
+    out = subprocess.run(["pgrep", "-f", pattern], capture_output=True, text=True).stdout
+    return [int(x) for x in out.split()]
+
+
+SERVICE_PATTERNS = {"server": "mariadbd", "broker": "kafka.Kafka"}
+
+
+def service_cpu():
+    """CPU seconds used so far by the database server and the Kafka broker (all their
+    threads), from /proc: the parts of a run's cost that the process's own figures miss."""
+    tick = os.sysconf("SC_CLK_TCK")
+    cpu = {}
+    for name, pattern in SERVICE_PATTERNS.items():
+        total = 0.0
+        for pid in _pids(pattern):
+            try:
+                fields = pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+        cpu[name] = total
+    return cpu
+
+
+def cpu_delta(before):
+    after = service_cpu()
+    return {k: after[k] - before.get(k, 0.0) for k in after}
+
+
+SERVICE_CPU = {}  # phase name -> {"server": s, "broker": s}
+
+
 def raw_read(db):
     """Seconds and client CPU of `mariadb --quick -e 'SELECT * FROM t' > /dev/null`."""
     args = ["mariadb", "--no-defaults", f"-h{HOST}", f"-P{PORT}", "-uadmin", f"-p{ADMIN_PW}",
             "--quick", db, "-e", "SELECT * FROM t"]
     t = time.monotonic()
+    svc = service_cpu()
     with open(os.devnull, "wb") as null:
         p = subprocess.Popen(args, stdout=null)
         _, status, ru = os.wait4(p.pid, 0)
     elapsed = time.monotonic() - t
+    SERVICE_CPU.setdefault("raw", []).append(cpu_delta(svc))
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit("mariadb client failed")
     return elapsed, ru.ru_utime + ru.ru_stime
@@ -112,10 +147,12 @@ def tributary_snapshot(binary, db, rows, work, threads=None, run=0, extra=None):
     path.write_text(json.dumps(cfg))
     err_path = work / f"{prefix}.err"
     t = time.monotonic()
+    svc = service_cpu()
     with open(err_path, "w") as err:
         p = subprocess.Popen([binary, "run", str(path)], stdout=subprocess.DEVNULL, stderr=err)
         _, status, ru = os.wait4(p.pid, 0)
     elapsed = time.monotonic() - t
+    SERVICE_CPU[f"run {run}"] = cpu_delta(svc)
     rc = os.waitstatus_to_exitcode(status)
     log = err_path.read_text()
     if rc != 0:
@@ -200,6 +237,8 @@ def main():
               f"built in {seconds:.1f} s")
         raw = [raw_read(db) for _ in range(2)]
         raw_s, raw_cpu = min(raw)
+        for r, c in zip(raw, SERVICE_CPU["raw"]):
+            print(f"  raw: {r[0]:.2f} s, client CPU {r[1]:.2f} s, server CPU {c['server']:.2f} s")
         thread_counts = ([int(t) for t in args.threads.split(",") if t.strip()] or [None]) * args.repeat
         runs = []
         i = 0
@@ -211,7 +250,9 @@ def main():
                 # As it goes: a later run that fails (a broker gone) keeps these figures.
                 print(f"  run {i}: bin {b}" + (f" threads={threads}" if threads else "") +
                       f": {r[0]:.2f} s, CPU {r[1]:.2f} s, peak RSS {r[2]:.1f} MB, load "
-                      f"{load:.1f}→{runs[-1][-1]:.1f}", flush=True)
+                      f"{load:.1f}→{runs[-1][-1]:.1f}; server CPU "
+                      f"{SERVICE_CPU[f'run {i}']['server']:.2f} s, broker CPU "
+                      f"{SERVICE_CPU[f'run {i}']['broker']:.2f} s", flush=True)
                 i += 1
         raw_after_s, _ = raw_read(db)
         if len(bins) > 1:

@@ -13,6 +13,9 @@
 #   tributary  snapshot.mode=initial_only with the default snapshot settings, from process
 #              start to its exit (it exits once every record is acknowledged): rows/s,
 #              CPU seconds, peak RSS (wait4 rusage); the topic's record count is checked;
+#              each raw and tributary run also prints the CPU seconds the database server
+#              and the Kafka broker used meanwhile (/proc/<pid>/stat of mariadbd and
+#              kafka.Kafka), so a run's whole cost on the shared cores is visible;
 #              --threads 1,2,4: one run per snapshot.max.threads value instead;
 #              --repeat N: the list N times, interleaved, and the best run of each value;
 #              several --bin: each binary runs on the same table, one after the other in
