@@ -669,9 +669,10 @@ Status MySqlSource::Impl::ChunkDone(const ChunkRead& read, const std::stop_token
   MarkOffset();
   if (snap->done()) return EndSnapshot();
   if (window != nullptr && !exactly_once) {
-    // Read-ahead: the chunk just sent is acknowledged while the next one is sent; this
-    // thread waits only for the previous chunk's records, then stores the newest offset
-    // whose records are all acknowledged. A crash repeats at most two chunks.
+    // The chunk just sent is acknowledged while the next one is read and sent (one reader
+    // or read-ahead); this thread waits only for the previous chunk's records, then stores
+    // the newest offset whose records are all acknowledged. A crash repeats at most two
+    // chunks.
     const uint64_t through = previous_chunk_sequence;
     ack_wait.Wait(
         [&] { return producer->AckedThrough() >= through || producer->FirstFailure().has_value(); },
@@ -679,9 +680,9 @@ Status MySqlSource::Impl::ChunkDone(const ChunkRead& read, const std::stop_token
     previous_chunk_sequence = producer->LastSequence();
     return FlushOffsets(false);
   }
-  // Each chunk is made durable before the next one is read (the producer flushed and the
-  // offset stored, or the Kafka transaction committed): a crash repeats at most the chunk
-  // in flight. One round trip per chunk (≈ 8 MiB of rows in an initial snapshot).
+  // Exactly-once (and the incremental snapshot's chunks): each chunk is made durable before
+  // the next one is read (the Kafka transaction committed, or the producer flushed and the
+  // offset stored): a crash repeats at most the chunk in flight.
   return FlushOffsets(true);
 }
 
@@ -797,7 +798,11 @@ Status MySqlSource::Impl::SnapshotStep(BinlogStream& stream, ResumeSkipper& skip
     return s.WithContext(what);
   }
   (void)snap_sql->Execute("COMMIT");
-  return ChunkDone(read);
+  // Initial snapshot: the next chunk is read while Kafka acknowledges this one (ChunkDone's
+  // window); a flush per chunk left the reader idle until the producer's queue was empty
+  // (a 1M-row snapshot took 20% longer). Incremental chunks (small, beside the stream) are
+  // still flushed one by one: a crash repeats at most one of them.
+  return ChunkDone(read, initial ? &stop : nullptr);
 }
 
 // ------------------------------------------------------------------ read-ahead
