@@ -16,7 +16,7 @@ PACKAGES=(
   # libraries (never vendored, except librdkafka: see below; libsasl2-dev is for its GSSAPI)
   libmariadb-dev libsasl2-dev libcurl4-openssl-dev libssl-dev libzstd-dev liblz4-dev
   libsnappy-dev zlib1g-dev libsimdjson-dev nlohmann-json3-dev libfmt-dev libspdlog-dev
-  libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev libisal-dev
+  libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev libisal-dev libmimalloc-dev
   # code tools (clang-19 builds the libFuzzer targets: clang-14 cannot compile <expected>)
   clang-format clang-tidy clang clang-19 libclang-rt-19-dev
   # services and test clients

@@ -5,6 +5,7 @@
 #include <zstd.h>
 
 #include "build_info.h"
+#include "cli/allocator.h"
 #include "cli/commands.h"
 
 namespace tributary::cli {
@@ -18,6 +19,7 @@ CLI::App* AddVersionCommand(CLI::App& app, int* exit_code) {
     fmt::print("  librdkafka {}\n", rd_kafka_version_str());
     fmt::print("  libcurl {}\n", curl_version_info(CURLVERSION_NOW)->version);
     fmt::print("  zstd {}\n", ZSTD_versionString());
+    fmt::print("  malloc: {}\n", AllocatorDescription());
     *exit_code = kExitOk;
   });
   return cmd;

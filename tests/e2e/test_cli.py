@@ -1,6 +1,7 @@
 """The `tributary` binary as a user meets it: subcommands, exit codes, config files."""
 
 import json
+import re
 import os
 import subprocess
 
@@ -16,6 +17,8 @@ def test_version_names_the_libraries(run_tributary):
     assert r.stdout.startswith("tributary 0.1.0 (commit ")
     for lib in ("libmariadb", "librdkafka", "libcurl", "zstd"):
         assert f"  {lib} " in r.stdout
+    # The release build runs on mimalloc (TRIBUTARY_MALLOC), and malloc() really reaches it.
+    assert re.search(r"^  malloc: mimalloc 2\.\d+\.\d+$", r.stdout, re.M), r.stdout
 
 
 def test_help_and_usage_errors(run_tributary):
