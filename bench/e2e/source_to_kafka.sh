@@ -124,8 +124,6 @@ def config(prefix, schemas, server_id):
             "offset.flush.interval.ms": "200",
             "key.converter.schemas.enable": "true" if schemas else "false",
             "value.converter.schemas.enable": "true" if schemas else "false",
-            "producer.override.linger.ms": "20",
-            "producer.override.compression.type": "lz4",
         }}
 
 

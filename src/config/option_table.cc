@@ -323,7 +323,9 @@ std::vector<OptionDef> BuildTable() {
        .applies = kSource,
        .group = "Kafka client",
        .doc = "Producer settings passed to librdkafka (`producer.override.compression.type"
-              "=zstd`). Java-only settings are reported as warnings when the connector starts."},
+              "=zstd`). Java-only settings are reported as warnings when the connector starts. "
+              "Batches are lz4-compressed unless `compression.type` is set (Kafka Connect's "
+              "default is `none`)."},
       {.name = "consumer.override.*",
        .applies = kSink,
        .group = "Kafka client",
