@@ -347,9 +347,12 @@ struct MySqlSource::Impl {
   Status FillReadAhead();
   Status ReadAheadChunkStep(BinlogStream& stream, ResumeSkipper& skipper, std::stop_token stop);
   void DropReadAhead();
+  // `pipelined`: `deliver` runs on a thread of its own (BatchSender) with batches of
+  // records while this thread reads and encodes; it must then touch nothing this thread
+  // uses during the chunk (SendRecords qualifies: the producer state is this chunk's).
   Status ReadChunk(const ChunkPlan& plan, const BinlogPosition& at, ChunkRead* out,
                    const std::function<Status(const dbz::RecordBuffer&)>& deliver,
-                   std::stop_token stop);
+                   std::stop_token stop, bool pipelined = false);
   // `window` (read-ahead): instead of waiting for every record (one thread), wait only
   // for the previous chunk's (or until *window is triggered), so at most two chunks are
   // unacknowledged in Kafka's hands.
