@@ -1,7 +1,5 @@
 #include "connectors/run_sink.h"
 
-#include <pthread.h>
-#include <signal.h>
 #include <spdlog/spdlog.h>
 
 #include <optional>
@@ -10,6 +8,7 @@
 
 #include "config/connector_config.h"
 #include "connectors/s3_sink.h"
+#include "connectors/signal_stopper.h"
 #include "connectors/sink_metrics.h"
 #include "server/metrics_endpoint.h"
 
@@ -19,40 +18,6 @@ namespace {
 constexpr int kExitOk = 0;
 constexpr int kExitRuntime = 1;
 constexpr int kExitUsage = 2;
-
-// Blocks SIGINT/SIGTERM in this thread (and the threads it starts later) and takes them in
-// a watcher thread that requests the stop. Restores the mask on destruction.
-class SignalStopper {
- public:
-  SignalStopper() {
-    sigemptyset(&set_);
-    sigaddset(&set_, SIGINT);
-    sigaddset(&set_, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &set_, &old_);
-    watcher_ = std::jthread([this](std::stop_token st) {
-      while (!st.stop_requested()) {
-        timespec timeout{0, 200 * 1000 * 1000};
-        int sig = sigtimedwait(&set_, nullptr, &timeout);
-        if (sig == SIGINT || sig == SIGTERM) {
-          spdlog::info("signal {} received: stopping", sig == SIGINT ? "SIGINT" : "SIGTERM");
-          stop_.request_stop();
-        }
-      }
-    });
-  }
-  ~SignalStopper() {
-    watcher_.request_stop();
-    watcher_.join();
-    pthread_sigmask(SIG_SETMASK, &old_, nullptr);
-  }
-  std::stop_token token() const { return stop_.get_token(); }
-
- private:
-  sigset_t set_{};
-  sigset_t old_{};
-  std::stop_source stop_;
-  std::jthread watcher_;
-};
 
 }  // namespace
 

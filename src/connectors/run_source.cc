@@ -1,16 +1,14 @@
 #include "connectors/run_source.h"
 
-#include <pthread.h>
-#include <signal.h>
 #include <spdlog/spdlog.h>
 
-#include <atomic>
-#include <ctime>
+#include <memory>
 #include <optional>
 #include <stop_token>
 #include <thread>
 
 #include "connectors/mysql_source.h"
+#include "connectors/signal_stopper.h"
 #include "connectors/source_metrics.h"
 #include "server/metrics_endpoint.h"
 
@@ -19,6 +17,11 @@ namespace tributary::connectors {
 int RunMySqlSourceConnector(const config::ConnectorConfig& cfg,
                             server::MetricsEndpoint* endpoint) {
   using server::ConnectorState;
+  // Before any client thread exists: they inherit the blocked SIGINT/SIGTERM.
+  auto signals = std::make_unique<SignalStopper>([endpoint](int) {
+    spdlog::info("stopping: flushing Kafka, storing the offset");
+    if (endpoint) endpoint->SetState(ConnectorState::kStopping);
+  });
   auto source = MySqlSource::Create(cfg);
   if (!source) {
     spdlog::error("connector {}: {}", cfg.name, source.error().message());
@@ -31,36 +34,12 @@ int RunMySqlSourceConnector(const config::ConnectorConfig& cfg,
     (*source)->SetMetrics(&*metrics);
     endpoint->SetState(ConnectorState::kRunning);
   }
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  sigset_t previous;
-  pthread_sigmask(SIG_BLOCK, &signals, &previous);
-
-  std::stop_source stop;
-  std::atomic<bool> done{false};
-  std::atomic<int> received{0};
-  std::thread watcher([&] {
-    timespec tick{0, 200 * 1000 * 1000};
-    while (!done.load()) {
-      int sig = sigtimedwait(&signals, nullptr, &tick);
-      if (sig == SIGINT || sig == SIGTERM) {
-        received.store(sig);
-        spdlog::info("signal {} received: stopping (flushing Kafka, storing the offset)", sig);
-        if (endpoint) endpoint->SetState(ConnectorState::kStopping);
-        stop.request_stop();
-      }
-    }
-  });
   spdlog::info("connector {} starting", cfg.name);
-  Status s = (*source)->Run(stop.get_token());
-  done.store(true);
-  watcher.join();
+  Status s = (*source)->Run(signals->token());
   source->reset();
+  signals.reset();
   if (metrics) metrics->OnStopped();
   if (endpoint) endpoint->SetState(s.ok() ? ConnectorState::kStopped : ConnectorState::kFailed);
-  pthread_sigmask(SIG_SETMASK, &previous, nullptr);
   if (!s.ok()) {
     spdlog::error("connector {} failed: {}", cfg.name, s.ToString());
     return 1;

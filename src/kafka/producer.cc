@@ -73,6 +73,7 @@ struct Producer::Impl {
   void StopPoller() {
     if (poller.joinable()) {
       stopping = true;
+      rd_kafka_queue_yield(events.get());  // ends the poll now, not at its 100 ms timeout
       poller.join();
     }
   }
