@@ -63,12 +63,16 @@ if(TRIBUTARY_BUILD_BENCH)
   find_package(benchmark REQUIRED)
 endif()
 
-# malloc of the tributary binary: mimalloc (Debian's libmimalloc-dev) by default. glibc's
-# malloc serialises the producer path: librdkafka allocates a record and its headers on the
-# connector's thread and frees them on the delivery thread, and both wait on the same arena
-# lock (measured: a 1M-row snapshot used 30% less CPU with mimalloc, docs/benchmarks.md).
-# Sanitizer and fuzz builds keep the C library's malloc (their runtimes replace it).
-set(TRIBUTARY_MALLOC "mimalloc" CACHE STRING "malloc of the tributary binary: mimalloc or system")
+# malloc of the tributary binary: the C library's by default, with mimalloc preloaded for a
+# source connector (below); -DTRIBUTARY_MALLOC=mimalloc links Debian's libmimalloc-dev for
+# every command. glibc's
+# malloc serialises the source's producer path: librdkafka allocates a record and its
+# headers on one thread and frees them on the delivery thread, and both wait on one arena
+# lock. Measured (docs/benchmarks.md, "Allocators"): mimalloc cuts the source's CPU by a
+# sixth and the snapshot's by a third, but raises the S3 sink's peak RSS by 50-110 MB (over
+# its 256 MB target with 100 partitions), so the sink keeps glibc's. Sanitizer and fuzz
+# builds keep the C library's malloc (their runtimes replace it).
+set(TRIBUTARY_MALLOC "system" CACHE STRING "malloc of the tributary binary: system or mimalloc")
 set_property(CACHE TRIBUTARY_MALLOC PROPERTY STRINGS mimalloc system)
 add_library(tributary_malloc INTERFACE)
 if(TRIBUTARY_MALLOC STREQUAL "mimalloc" AND NOT TRIBUTARY_SANITIZE AND NOT TRIBUTARY_FUZZ)
@@ -83,4 +87,15 @@ if(TRIBUTARY_MALLOC STREQUAL "mimalloc" AND NOT TRIBUTARY_SANITIZE AND NOT TRIBU
   target_compile_definitions(tributary_malloc INTERFACE TRIBUTARY_WITH_MIMALLOC=1)
 elseif(NOT TRIBUTARY_MALLOC STREQUAL "system" AND NOT TRIBUTARY_MALLOC STREQUAL "mimalloc")
   message(FATAL_ERROR "TRIBUTARY_MALLOC=${TRIBUTARY_MALLOC}: use mimalloc or system")
+elseif(NOT TRIBUTARY_SANITIZE AND NOT TRIBUTARY_FUZZ)
+  # system: a source connector run on its own re-executes itself with this library
+  # preloaded (cli/allocator.h), so sources get mimalloc and sinks keep glibc's malloc.
+  find_library(TRIBUTARY_MIMALLOC_RUNTIME NAMES libmimalloc.so.2)
+  if(TRIBUTARY_MIMALLOC_RUNTIME)
+    target_compile_definitions(tributary_malloc INTERFACE
+      TRIBUTARY_MIMALLOC_PRELOAD="${TRIBUTARY_MIMALLOC_RUNTIME}")
+  else()
+    message(STATUS "libmimalloc.so.2 not found: source connectors run on glibc's malloc "
+                   "(scripts/install-deps.sh installs libmimalloc-dev)")
+  endif()
 endif()

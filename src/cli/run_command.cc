@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/allocator.h"
 #include "cli/commands.h"
 #include "cli/connector_plan.h"
 #include "common/logging.h"
@@ -160,7 +161,18 @@ struct RunArgs {
   std::string log_level = "info";
 };
 
+// One source connector alone, to be started: nothing printed yet (validation runs again,
+// printing its diagnostics, in the process that goes on).
+bool IsOneSourceToStart(const RunArgs& args) {
+  if (args.dry_run || args.files.size() != 1) return false;
+  auto raw = config::LoadConfigFile(args.files[0]);
+  if (!raw) return false;
+  auto result = config::Validate(*raw);
+  return result.config && result.config->kind == config::ConnectorKind::kMySqlSource;
+}
+
 int Run(const RunArgs& args) {
+  if (IsOneSourceToStart(args)) MaybeRunSourceOnMimalloc();
   std::vector<config::ConnectorConfig> connectors;
   bool failed = false;
   for (const auto& path : args.files) {

@@ -4,6 +4,8 @@
 #include <mysql.h>
 #include <zstd.h>
 
+#include <string>
+
 #include "build_info.h"
 #include "cli/allocator.h"
 #include "cli/commands.h"
@@ -20,6 +22,9 @@ CLI::App* AddVersionCommand(CLI::App& app, int* exit_code) {
     fmt::print("  libcurl {}\n", curl_version_info(CURLVERSION_NOW)->version);
     fmt::print("  zstd {}\n", ZSTD_versionString());
     fmt::print("  malloc: {}\n", AllocatorDescription());
+    if (std::string preload = SourceMallocPreload(); !preload.empty()) {
+      fmt::print("  source connectors: mimalloc preloaded from {}\n", preload);
+    }
     *exit_code = kExitOk;
   });
   return cmd;

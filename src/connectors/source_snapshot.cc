@@ -24,6 +24,7 @@
 #include <thread>
 
 #include "connectors/batch_sender.h"
+#include "common/malloc_info.h"
 #include "connectors/mysql_source_impl.h"
 #include "snapshot/chunk_reader_pool.h"
 #include "snapshot/chunk_sql.h"
@@ -808,13 +809,15 @@ Status MySqlSource::Impl::SnapshotStep(BinlogStream& stream, ResumeSkipper& skip
   const auto t1 = Clock::now();
   // An initial snapshot's producer calls run on a second thread (BatchSender), so that
   // reading and encoding the rows (about two thirds of this thread's work before) goes on
-  // while librdkafka takes the batch before (docs/benchmarks.md, "Snapshot").
+  // while librdkafka takes the batch before -- with a malloc that scales across threads
+  // only: on glibc's, the three threads allocating and freeing records wait on its arena
+  // locks and the snapshot used more CPU for no gain (docs/benchmarks.md, "Allocators").
   Status s = ReadChunk(
       **plan, at, &read,
       [&](const dbz::RecordBuffer& rb) {
         return SendRecords(rb.records(), (*plan)->table->topic, kafka::kAnyPartition, what, stop);
       },
-      stop, /*pipelined=*/initial);
+      stop, /*pipelined=*/initial && MallocScalesAcrossThreads());
   if (!s.ok() || read.stopped) {
     rollback();
     // Stopping, or the table changed after the view was taken: nothing of this chunk
