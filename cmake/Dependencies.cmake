@@ -84,7 +84,6 @@ if(TRIBUTARY_MALLOC STREQUAL "mimalloc" AND NOT TRIBUTARY_SANITIZE AND NOT TRIBU
   # The shared library: linked into the executable it replaces malloc for every library in
   # the process (libmariadb, librdkafka, OpenSSL), not only for our own code.
   target_link_libraries(tributary_malloc INTERFACE mimalloc)
-  target_compile_definitions(tributary_malloc INTERFACE TRIBUTARY_WITH_MIMALLOC=1)
 elseif(NOT TRIBUTARY_MALLOC STREQUAL "system" AND NOT TRIBUTARY_MALLOC STREQUAL "mimalloc")
   message(FATAL_ERROR "TRIBUTARY_MALLOC=${TRIBUTARY_MALLOC}: use mimalloc or system")
 elseif(NOT TRIBUTARY_SANITIZE AND NOT TRIBUTARY_FUZZ)

@@ -13,21 +13,9 @@
 
 #include "common/malloc_info.h"
 
-#if TRIBUTARY_WITH_MIMALLOC
-#include <mimalloc.h>
-#endif
-
 namespace tributary::cli {
 
-std::string AllocatorDescription() {
-#if TRIBUTARY_WITH_MIMALLOC
-  void* p = std::malloc(64);
-  const bool overridden = mi_is_in_heap_region(p);
-  std::free(p);
-  if (!overridden) return MallocName() + " (linked, but malloc() is the C library's)";
-#endif
-  return MallocName();
-}
+std::string AllocatorDescription() { return MallocName(); }
 
 std::string SourceMallocPreload() {
 #ifdef TRIBUTARY_MIMALLOC_PRELOAD
@@ -44,8 +32,12 @@ void MaybeRunSourceOnMimalloc() {
   if (choice != nullptr && std::string_view(choice) == "system") return;
   if (std::getenv("TRIBUTARY_MALLOC_REEXEC") != nullptr) return;  // once only
   if (::access(library.c_str(), R_OK) != 0) return;
-  std::ifstream in("/proc/self/cmdline", std::ios::binary);
-  std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string cmdline;
+  {
+    // Closed before execv: the stream's descriptor is not close-on-exec.
+    std::ifstream in("/proc/self/cmdline", std::ios::binary);
+    cmdline.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
   std::vector<std::string> args;
   for (size_t start = 0; start < cmdline.size();) {
     size_t end = cmdline.find('\0', start);

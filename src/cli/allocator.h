@@ -5,8 +5,8 @@
 
 namespace tributary::cli {
 
-// "mimalloc 2.0.9", or "the C library's malloc"; says so when mimalloc is linked but
-// malloc() does not reach it. Thread-safe; allocates a few bytes to check.
+// "mimalloc 2.0.9", or "the C library's malloc" (common/malloc_info.h); says so when
+// mimalloc is loaded but malloc() does not reach it. Thread-safe.
 std::string AllocatorDescription();
 
 // The mimalloc a source connector is re-executed with (see MaybeRunSourceOnMimalloc), or ""

@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -165,6 +166,9 @@ struct RunArgs {
 // printing its diagnostics, in the process that goes on).
 bool IsOneSourceToStart(const RunArgs& args) {
   if (args.dry_run || args.files.size() != 1) return false;
+  // Read twice: only a regular file (a pipe, e.g. `run <(envsubst < f.json)`, has one read).
+  struct stat st {};
+  if (::stat(args.files[0].c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return false;
   auto raw = config::LoadConfigFile(args.files[0]);
   if (!raw) return false;
   auto result = config::Validate(*raw);

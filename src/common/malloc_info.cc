@@ -3,6 +3,8 @@
 #include <dlfcn.h>
 #include <fmt/format.h>
 
+#include <cstdlib>
+
 namespace tributary {
 namespace {
 
@@ -15,10 +17,18 @@ struct Probe {
 // (LD_PRELOAD=libmimalloc.so.2): no link dependency on any of them.
 Probe Detect() {
   Probe p;
-  if (void* v = dlsym(RTLD_DEFAULT, "mi_version")) {
+  void* v = dlsym(RTLD_DEFAULT, "mi_version");
+  void* in_heap = dlsym(RTLD_DEFAULT, "mi_is_in_heap_region");
+  if (v != nullptr && in_heap != nullptr) {
     int version = reinterpret_cast<int (*)()>(v)();  // 209 for 2.0.9
+    // Present is not enough: malloc() must reach it (a mimalloc loaded after libc is not
+    // the process's malloc).
+    void* block = std::malloc(64);
+    const bool serves = reinterpret_cast<bool (*)(const void*)>(in_heap)(block);
+    std::free(block);
     p.name = fmt::format("mimalloc {}.{}.{}", version / 100, version / 10 % 10, version % 10);
-    p.scales = true;
+    if (!serves) p.name += " (loaded, but malloc() is the C library's)";
+    p.scales = serves;
   } else if (dlsym(RTLD_DEFAULT, "mallctl") != nullptr) {
     p.name = "jemalloc";
     p.scales = true;

@@ -36,6 +36,11 @@ SignalStopper::~SignalStopper() {
   // sees the stop request and ignores it.
   pthread_kill(watcher_.native_handle(), SIGTERM);
   watcher_.join();
+  // A SIGINT/SIGTERM that came after the watcher's last wait would take its default action
+  // (exit 143 after a clean stop) once unblocked: the run is ending anyway, drop it.
+  timespec none{0, 0};
+  while (sigtimedwait(&set_, nullptr, &none) > 0) {
+  }
   pthread_sigmask(SIG_SETMASK, &old_, nullptr);
 }
 
