@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <map>
+#include <random>
 #include <set>
 #include <string>
 #include <thread>
@@ -713,7 +714,11 @@ TEST(KafkaServiceTest, RecordTooLargeNamesTopicAndStopsAcks) {
   po.client.Set("message.max.bytes", "2000000");
   po.on_failure = [&](const DeliveryFailure&) { ++failures; };
   auto p = OpenProducer(std::move(po));
-  std::string big(100000, 'x');
+  // Incompressible: producers compress with lz4 by default, and the topic's limit applies
+  // to the compressed batch (100,000 'x' would pass as a few hundred bytes).
+  std::string big(100000, '\0');
+  std::mt19937_64 bits(42);
+  for (char& c : big) c = static_cast<char>(bits());
   ASSERT_TRUE(p->Send(Record(topic, "a", "small")).has_value());
   ASSERT_TRUE(p->Flush(seconds(30)).ok());
   OutgoingRecord large = Record(topic, "b", big);
