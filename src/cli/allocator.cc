@@ -1,6 +1,5 @@
 #include "cli/allocator.h"
 
-#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -14,8 +13,6 @@
 #include "common/malloc_info.h"
 
 namespace tributary::cli {
-
-std::string AllocatorDescription() { return MallocName(); }
 
 std::string SourceMallocPreload() {
 #ifdef TRIBUTARY_MIMALLOC_PRELOAD

@@ -1,13 +1,10 @@
-// Which malloc the process runs on (see TRIBUTARY_MALLOC in cmake/Dependencies.cmake).
+// The malloc a source connector runs on (see TRIBUTARY_MALLOC in cmake/Dependencies.cmake;
+// which one is in use: common/malloc_info.h).
 #pragma once
 
 #include <string>
 
 namespace tributary::cli {
-
-// "mimalloc 2.0.9", or "the C library's malloc" (common/malloc_info.h); says so when
-// mimalloc is loaded but malloc() does not reach it. Thread-safe.
-std::string AllocatorDescription();
 
 // The mimalloc a source connector is re-executed with (see MaybeRunSourceOnMimalloc), or ""
 // when this build has none.

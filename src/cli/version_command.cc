@@ -9,6 +9,7 @@
 #include "build_info.h"
 #include "cli/allocator.h"
 #include "cli/commands.h"
+#include "common/malloc_info.h"
 
 namespace tributary::cli {
 
@@ -21,7 +22,7 @@ CLI::App* AddVersionCommand(CLI::App& app, int* exit_code) {
     fmt::print("  librdkafka {}\n", rd_kafka_version_str());
     fmt::print("  libcurl {}\n", curl_version_info(CURLVERSION_NOW)->version);
     fmt::print("  zstd {}\n", ZSTD_versionString());
-    fmt::print("  malloc: {}\n", AllocatorDescription());
+    fmt::print("  malloc: {}\n", MallocName());
     if (std::string preload = SourceMallocPreload(); !preload.empty()) {
       fmt::print("  source connectors: mimalloc preloaded from {}\n", preload);
     }

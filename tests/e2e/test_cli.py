@@ -1,11 +1,13 @@
 """The `tributary` binary as a user meets it: subcommands, exit codes, config files."""
 
 import json
-import re
 import os
+import pathlib
+import re
 import subprocess
+import time
 
-from conftest import ROOT
+from conftest import ROOT, free_port
 
 SEED_SOURCE = "examples/mysql_connector.json"
 SEED_SINK = "examples/sink_connector_cdc.json"
@@ -87,6 +89,36 @@ def test_seed_files_with_real_values_are_valid(run_tributary, tmp_path):
     assert "null values (tombstones): ignore (behavior.on.null.values not set" in r.stdout
     assert "stops the sink at the first DELETE" not in r.stderr
     assert "configuration OK (2 connectors); dry run, nothing started" in r.stdout
+
+
+def test_a_source_config_from_a_pipe_is_read_once(tributary_bin):
+    """`tributary run /dev/stdin` with the config piped in: a source connector re-executes
+    itself onto mimalloc only for a regular file (a pipe cannot be read a second time), so
+    this one starts on the config it was given instead of failing on an empty one."""
+    src = json.loads((ROOT / SEED_SOURCE).read_text())
+    src["config"].update({
+        "database.hostname": "127.0.0.1", "database.port": str(free_port()),
+        "database.user": "debezium", "database.password": "pw", "database.server.name": "p1",
+        "database.include.list": "shop",
+        "database.history.kafka.bootstrap.servers": f"127.0.0.1:{free_port()}",
+        "database.history.kafka.topic": "schema-changes.shop",
+    })
+    p = subprocess.Popen([tributary_bin, "run", "/dev/stdin"], stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    p.stdin.write(json.dumps(src))
+    p.stdin.close()
+    p.stdin = None  # closed: communicate() below must not flush it
+    try:
+        time.sleep(2)  # validated, described, trying to reach the (closed) database port
+        maps = pathlib.Path(f"/proc/{p.pid}/maps").read_text() if p.poll() is None else ""
+    finally:
+        p.kill()
+        out, err = p.communicate(timeout=20)
+    assert "configuration has errors" not in err, err
+    # Started on the piped config: it is trying the (closed) Kafka port it names.
+    assert f"connector {src['name']} starting" in err, err
+    assert src["config"]["database.history.kafka.bootstrap.servers"] in err, err
+    assert "libmimalloc" not in maps
 
 
 def test_local_examples_are_valid(run_tributary):
