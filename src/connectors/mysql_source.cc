@@ -487,8 +487,27 @@ Status MySqlSource::Impl::BeginKafkaTransaction() {
   return Status::Ok();
 }
 
+void MySqlSource::Impl::AbortKafkaTransaction() {
+  if (kafka_txn_open) {
+    (void)producer->AbortTransaction(kKafkaTimeout);
+    kafka_txn_dropped = true;
+  }
+  kafka_txn_open = false;
+  kafka_txn_uncovered = false;
+}
+
 // Exactly-once: the offset of everything sent joins the transaction, which commits.
 Status MySqlSource::Impl::CommitKafkaTransaction() {
+  if (kafka_txn_uncovered || kafka_txn_dropped) {
+    // Part of a snapshot chunk in the transaction (committing would store an offset before
+    // records in Kafka: duplicates), or an aborted one's records not sent again yet
+    // (committing the cursor would skip them: loss). Stream's retry aborts and rewinds.
+    AbortKafkaTransaction();
+    return Status::Unavailable(
+        "exactly-once: the Kafka transaction cannot commit before the records of the last "
+        "aborted one or of an unfinished snapshot chunk are sent again; resending from the "
+        "last commit");
+  }
   if (!kafka_txn_open) {
     if (committed && *committed == cursor.offset()) return Status::Ok();
     if (Status s = BeginKafkaTransaction(); !s.ok()) return s;
@@ -496,8 +515,7 @@ Status MySqlSource::Impl::CommitKafkaTransaction() {
   SourceOffset off = cursor.offset();
   auto seq = kafka_offsets->StoreAsync(SourceOffsetJson(off));
   if (!seq) {
-    (void)producer->AbortTransaction(kKafkaTimeout);
-    kafka_txn_open = false;
+    AbortKafkaTransaction();
     return seq.error().WithContext("exactly-once: sending the offset");
   }
   Status s = producer->CommitTransaction(kKafkaTimeout);
@@ -508,6 +526,8 @@ Status MySqlSource::Impl::CommitKafkaTransaction() {
     if (!kafka::Producer::IsAbortedTransaction(s)) {
       kafka_commit_pending = true;
       pending_commit = off;
+    } else {
+      kafka_txn_dropped = true;
     }
     return s.WithContext("exactly-once: committing the Kafka transaction");
   }
@@ -956,6 +976,7 @@ Status MySqlSource::Impl::StreamOnce(std::stop_token stop, bool* progressed) {
       // A chunk brings the stream to its view's position itself.
       if (Status s = SnapshotChunk(stream, skipper, stop); !s.ok()) return s;
       *progressed = true;
+      if (stop.stop_requested()) return Status::Ok();  // a chunk cut short: Finish decides
       if (Status s = Tick(stop); !s.ok()) return s;
       continue;
     }
@@ -997,11 +1018,8 @@ Status MySqlSource::Impl::Stream(std::stop_token stop) {
       }
     }
     if (exactly_once) {
-      if (kafka_txn_open) {
-        // What was sent in the open transaction is dropped.
-        (void)producer->AbortTransaction(kKafkaTimeout);
-        kafka_txn_open = false;
-      }
+      // What was sent in the open transaction is dropped.
+      AbortKafkaTransaction();
       // A commit that timed out (broker away longer than the timeout) goes on inside
       // librdkafka and blocks every new transaction ("conflicting commit_transaction call")
       // until commit is called again: resolve it before anything else is sent.
@@ -1021,6 +1039,7 @@ Status MySqlSource::Impl::Stream(std::stop_token stop) {
         if (Status r = RestoreSnapshotState(*committed); !r.ok()) return r;
         if (Status r = LoadGtids(committed->gtids); !r.ok()) return r;
       }
+      kafka_txn_dropped = false;  // the stream goes on from the last commit
     }
     if (progressed) failures = 0;
     int wait_ms = std::min(30000, 250 << std::min(failures, 7));
@@ -1035,11 +1054,19 @@ Status MySqlSource::Impl::Stream(std::stop_token stop) {
 Status MySqlSource::Impl::Finish(Status status) {
   if (producer) {
     if (exactly_once) {
-      if (status.ok() && offsets) {
+      if (kafka_txn_uncovered || kafka_txn_dropped) {
+        // Stopped in the middle of a snapshot chunk (its records go with the transaction),
+        // or after an abort that was not sent again: the restart resumes at the last commit.
+        spdlog::info("exactly-once: stopping with {}; the restart sends it again from the "
+                     "last commit",
+                     kafka_txn_uncovered ? "part of a snapshot chunk in the Kafka transaction "
+                                           "(aborted)"
+                                         : "an aborted Kafka transaction");
+        AbortKafkaTransaction();
+      } else if (status.ok() && offsets) {
         if (Status s = CommitKafkaTransaction(); !s.ok()) status = s;
-      } else if (kafka_txn_open) {
-        (void)producer->AbortTransaction(kKafkaTimeout);
-        kafka_txn_open = false;
+      } else {
+        AbortKafkaTransaction();
       }
     } else if (offsets) {
       // Whatever Kafka acknowledged is safe to store, even after a failure.

@@ -192,6 +192,16 @@ struct MySqlSource::Impl {
   SourceOffset pending_commit;
   int64_t kafka_txn_records = 0;
   Clock::time_point kafka_txn_started;
+  // The open transaction may hold records of a snapshot chunk that the cursor does not
+  // cover yet (set when a chunk's records are sent, cleared by ChunkDone once the cursor
+  // moves past them, or by an abort). Committing then would store an offset before records
+  // that are in Kafka: the restart reads the chunk again and a read_committed consumer
+  // sees its rows twice. Such a transaction is aborted instead (CommitKafkaTransaction
+  // refuses it, Finish aborts it).
+  bool kafka_txn_uncovered = false;
+  // A transaction was aborted and the cursor not yet rewound to the last commit: nothing
+  // may commit (the cursor would cover the dropped records) until Stream rewinds.
+  bool kafka_txn_dropped = false;
   std::optional<SourceOffset> committed;  // last committed (exactly-once)
 
   Clock::time_point last_flush = Clock::now();
@@ -407,6 +417,13 @@ struct MySqlSource::Impl {
   Status EnsureTopic(const std::string& topic, bool single_partition);
   Status BeginKafkaTransaction();
   Status CommitKafkaTransaction();
+  void AbortKafkaTransaction();
+  // Sends a snapshot chunk's records (exactly-once: marks the transaction uncovered).
+  Status SendChunkRecords(std::span<const dbz::EncodedRecord> batch, std::string_view topic,
+                          std::string_view what, std::stop_token stop) {
+    if (exactly_once) kafka_txn_uncovered = true;
+    return SendRecords(batch, topic, kafka::kAnyPartition, what, stop);
+  }
   Status ResolvePendingCommit();
   Status FlushOffsets(bool final);
   // At-least-once: queues the current offset behind the records sent so far.

@@ -688,6 +688,7 @@ Status MySqlSource::Impl::ChunkDone(const ChunkRead& read, const std::stop_token
   }
   PublishSnapshotState();
   MarkOffset();
+  kafka_txn_uncovered = false;  // the cursor covers the chunk now
   if (snap->done()) return EndSnapshot();
   if (window != nullptr && !exactly_once) {
     // The chunk just sent is acknowledged while the next one is read and sent (one reader
@@ -815,13 +816,22 @@ Status MySqlSource::Impl::SnapshotStep(BinlogStream& stream, ResumeSkipper& skip
   Status s = ReadChunk(
       **plan, at, &read,
       [&](const dbz::RecordBuffer& rb) {
-        return SendRecords(rb.records(), (*plan)->table->topic, kafka::kAnyPartition, what, stop);
+        return SendChunkRecords(rb.records(), (*plan)->table->topic, what, stop);
       },
       stop, /*pipelined=*/initial && MallocScalesAcrossThreads());
   if (!s.ok() || read.stopped) {
     rollback();
     // Stopping, or the table changed after the view was taken: nothing of this chunk
-    // counts, the next view reads it again.
+    // counts, the next view reads it again. Exactly-once: the records already sent are in
+    // the open transaction; Finish aborts it when stopping, and a table change goes
+    // through the stream's retry, which aborts it and rewinds to the last commit.
+    if (!stop.stop_requested() && exactly_once && kafka_txn_uncovered &&
+        IsTableDefinitionChanged(s)) {
+      return Status::Unavailable(
+          fmt::format("{} changed while a chunk was read ({}); exactly-once: the chunk's "
+                      "records are aborted and sent again from the last commit",
+                      TableName(id), s.message()));
+    }
     if (s.ok() || IsTableDefinitionChanged(s)) return Status::Ok();
     return s.WithContext(what);
   }
@@ -1201,8 +1211,7 @@ Status MySqlSource::Impl::ReadAheadChunkStep(BinlogStream& stream, ResumeSkipper
     }
     return fall_back(done, what + " (reader thread)");
   }
-  if (Status s = SendRecords(chunk->records.records(), chunk->encoding->topic,
-                             kafka::kAnyPartition, what, stop);
+  if (Status s = SendChunkRecords(chunk->records.records(), chunk->encoding->topic, what, stop);
       !s.ok()) {
     DropReadAhead();
     return s;
@@ -1355,7 +1364,7 @@ Status MySqlSource::Impl::EmitPendingChunk(std::stop_token stop) {
       ++dropped;
       continue;
     }
-    if (Status s = SendRecords({&r, 1}, pc.topic, kafka::kAnyPartition, what, stop); !s.ok()) {
+    if (Status s = SendChunkRecords({&r, 1}, pc.topic, what, stop); !s.ok()) {
       return s;
     }
   }
