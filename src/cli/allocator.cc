@@ -1,6 +1,7 @@
 #include "cli/allocator.h"
 
 #include <spdlog/spdlog.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -23,11 +24,16 @@ std::string SourceMallocPreload() {
 }
 
 void MaybeRunSourceOnMimalloc() {
+  if (const char* name = std::getenv("TRIBUTARY_MALLOC_REEXEC"); name != nullptr) {
+    // Once only. The kernel named this process after the file executed, "exe": it gets
+    // back the name it had (ps, top and perf show it).
+    if (*name != '\0') ::prctl(PR_SET_NAME, name, 0, 0, 0);
+    return;
+  }
   const std::string library = SourceMallocPreload();
   if (library.empty() || MallocScalesAcrossThreads()) return;
   const char* choice = std::getenv("TRIBUTARY_MALLOC");
   if (choice != nullptr && std::string_view(choice) == "system") return;
-  if (std::getenv("TRIBUTARY_MALLOC_REEXEC") != nullptr) return;  // once only
   if (::access(library.c_str(), R_OK) != 0) return;
   std::string cmdline;
   {
@@ -50,7 +56,12 @@ void MaybeRunSourceOnMimalloc() {
   const std::string previous = old != nullptr ? old : "";
   const std::string preload = previous.empty() ? library : library + ":" + previous;
   ::setenv("LD_PRELOAD", preload.c_str(), 1);
-  ::setenv("TRIBUTARY_MALLOC_REEXEC", "1", 1);
+  std::string comm;
+  {
+    std::ifstream in("/proc/self/comm");
+    std::getline(in, comm);
+  }
+  ::setenv("TRIBUTARY_MALLOC_REEXEC", comm.c_str(), 1);
   std::fflush(stdout);
   std::fflush(stderr);
   ::execv("/proc/self/exe", argv.data());

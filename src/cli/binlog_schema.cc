@@ -78,9 +78,11 @@ Result<std::unique_ptr<BinlogSchema>> BinlogSchema::Create(
 }
 
 void BinlogSchema::Install(mysql::EventDecoder& decoder, const std::string* file) {
-  decoder.SetTableMapHook([this, file](mysql::TableMap& map, uint64_t offset) {
-    return tracker_.OnTableMap(map, *file, offset);
-  });
+  decoder.SetTableMapHook(
+      [this, file](mysql::TableMap& map, uint64_t offset) {
+        return tracker_.OnTableMap(map, *file, offset);
+      },
+      [this] { return tracker_.generation(); });
 }
 
 Status BinlogSchema::Store(const schema::SchemaChangeRecord& record,

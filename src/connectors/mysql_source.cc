@@ -966,9 +966,9 @@ Status MySqlSource::Impl::StreamOnce(std::stop_token stop, bool* progressed) {
   txn_maria_domain.reset();
   txn_begun = false;
   tx = TxMeta{};
-  stream.decoder().SetTableMapHook([this](mysql::TableMap& map, uint64_t offset) {
-    return tracker->OnTableMap(map, file, offset);
-  });
+  stream.decoder().SetTableMapHook(
+      [this](mysql::TableMap& map, uint64_t offset) { return tracker->OnTableMap(map, file, offset); },
+      [this] { return tracker->generation(); });
   stream_file = at.file;
   stream_pos = at.pos;
   while (!stop.stop_requested() && !finished) {

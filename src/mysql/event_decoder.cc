@@ -679,14 +679,44 @@ Result<DecodedEvent> EventDecoder::DecodeBody(const EventHeader& header,
       break;
     }
     case EventType::kTableMap: {
-      auto tm = DecodeTableMap(r, format_.PostHeaderLength(EventType::kTableMap, 8),
-                               format_.mariadb);
+      const uint8_t post_header = format_.PostHeaderLength(EventType::kTableMap, 8);
+      uint64_t generation = 0;
+      CachedTableMap* cached = nullptr;
+      if (table_map_generation_ && body.size() >= 6) {
+        // The table id: 6 bytes (4 with the old 6-byte post-header), little-endian.
+        const size_t id_bytes = post_header == 6 ? 4 : 6;
+        uint64_t id = 0;
+        for (size_t i = 0; i < id_bytes; ++i) {
+          id |= static_cast<uint64_t>(std::to_integer<uint8_t>(body[i])) << (8 * i);
+        }
+        generation = table_map_generation_();
+        cached = &table_map_cache_[id];
+        if (cached->map && cached->generation == generation && cached->body.size() == body.size() &&
+            std::memcmp(cached->body.data(), body.data(), body.size()) == 0) {
+          tables_[cached->map->table_id] = cached->map;
+          ev.body = cached->map;
+          break;
+        }
+      }
+      auto tm = DecodeTableMap(r, post_header, format_.mariadb);
       if (!tm) return fail(tm.error());
       if (table_map_hook_) {
         if (Status s = table_map_hook_(*tm, offset); !s.ok()) return Error(std::move(s));
       }
       auto shared = std::make_shared<const TableMap>(std::move(*tm));
       tables_[shared->table_id] = shared;
+      if (cached != nullptr) {
+        if (table_map_cache_.size() > 4096) {
+          // Table ids grow with every table (re)open: forget the old ones now and then.
+          table_map_cache_.clear();
+          cached = &table_map_cache_[shared->table_id];
+        }
+        cached->body.assign(body.begin(), body.end());
+        // The hook may have moved the generation (a schema built from this map): the next
+        // map is checked again, against the new state.
+        cached->generation = generation;
+        cached->map = shared;
+      }
       ev.body = std::move(shared);
       break;
     }

@@ -2104,5 +2104,71 @@ TEST(TableMapFlavorTest, MariaDbMetadataNeedsMariaDbFormat) {
   EXPECT_TRUE(as_mariadb.Decode(event, 0).has_value());
 }
 
+// The TABLE_MAP cache: with a generation function, a TABLE_MAP whose bytes equal the
+// last one of its table id is neither decoded nor hooked again while the generation
+// stays; the map the hook completed is reused, and rows events still find it.
+struct HookedDecoder {
+  EventDecoder decoder;
+  int hooked = 0;
+  uint64_t generation = 1;
+  explicit HookedDecoder(bool with_generation) {
+    decoder.SetFormat(MysqlFormat(ChecksumAlgorithm::kNone));
+    decoder.SetTableMapHook(
+        [this](TableMap& map, uint64_t) {
+          ++hooked;
+          for (auto& c : map.columns) c.name = "hooked";  // as a tracker completes a map
+          return Status::Ok();
+        },
+        with_generation ? std::function<uint64_t()>([this] { return generation; }) : nullptr);
+  }
+  std::shared_ptr<const TableMap> Map(std::span<const std::byte> body) {
+    auto ev = decoder.Decode(Frame(EventType::kTableMap, body), 0);
+    EXPECT_TRUE(ev.has_value()) << ev.error().ToString();
+    if (!ev) return nullptr;
+    return std::get<std::shared_ptr<const TableMap>>(ev->body);
+  }
+};
+
+TEST(TableMapCacheTest, TheSameMapIsHookedOnceWhileTheGenerationStays) {
+  HookedDecoder d(true);
+  const auto body = PartialUpdateTableMap();
+  auto first = d.Map(body);
+  auto second = d.Map(body);
+  ASSERT_NE(first, nullptr);
+  EXPECT_EQ(d.hooked, 1);
+  EXPECT_EQ(first, second);  // the completed map itself
+  ASSERT_EQ(second->columns.size(), 8u);
+  EXPECT_EQ(second->columns[0].name, "hooked");
+}
+
+TEST(TableMapCacheTest, ANewGenerationOrOtherBytesAreDecodedAndHookedAgain) {
+  HookedDecoder d(true);
+  auto body = PartialUpdateTableMap();
+  auto first = d.Map(body);
+  d.generation = 2;  // say a DDL changed the tracked schema
+  auto second = d.Map(body);
+  EXPECT_EQ(d.hooked, 2);
+  EXPECT_NE(first, second);
+  auto third = d.Map(body);
+  EXPECT_EQ(d.hooked, 2);
+  EXPECT_EQ(second, third);
+  body.back() = std::byte{0x00};  // the same table id, other nullability
+  auto fourth = d.Map(body);
+  EXPECT_EQ(d.hooked, 3);
+  ASSERT_NE(fourth, nullptr);
+  EXPECT_NE(fourth, third);
+  EXPECT_FALSE(fourth->columns[0].nullable);
+  EXPECT_TRUE(third->columns[0].nullable);
+}
+
+TEST(TableMapCacheTest, WithoutAGenerationEveryMapIsHooked) {
+  HookedDecoder d(false);
+  const auto body = PartialUpdateTableMap();
+  auto first = d.Map(body);
+  auto second = d.Map(body);
+  EXPECT_EQ(d.hooked, 2);
+  EXPECT_NE(first, second);
+}
+
 }  // namespace
 }  // namespace tributary::mysql

@@ -55,6 +55,7 @@ bool SchemaTracker::IsCaptured(const event::TableId& id) const {
 }
 
 void SchemaTracker::Invalidate(const event::TableId& id) {
+  ++generation_;
   versions_.erase(id);
   warned_.erase(id);
 }
@@ -130,6 +131,7 @@ Status SchemaTracker::CompleteUnknownShapes(ApplyResult* result, std::string_vie
 }
 
 Result<std::vector<SchemaChangeRecord>> SchemaTracker::LoadServerSchema(const ServerSchema& server) {
+  ++generation_;
   std::vector<SchemaChangeRecord> records;
   for (const auto& db : server.databases) {
     if (!db.create_database.empty()) {
@@ -152,6 +154,7 @@ Result<std::vector<SchemaChangeRecord>> SchemaTracker::LoadServerSchema(const Se
 }
 
 Status SchemaTracker::Replay(const SchemaChangeRecord& record) {
+  ++generation_;
   if (!record.ddl.empty()) {
     auto applied = catalog_.ApplySql(record.ddl, record.database);
     if (!applied) {
@@ -178,6 +181,7 @@ Status SchemaTracker::Replay(const SchemaChangeRecord& record) {
 Result<std::optional<SchemaChangeRecord>> SchemaTracker::OnQuery(std::string_view database,
                                                                  std::string_view sql,
                                                                  std::string_view position) {
+  ++generation_;  // the catalog may change below (also without a record to store)
   auto parsed = ParseDdl(sql);
   if (!parsed) {
     if (options_.skip_unparseable_ddl || !MayTouchCaptured(database, sql)) {

@@ -110,6 +110,11 @@ class SchemaTracker {
   bool IsCaptured(const event::TableId& id) const;
   bool IsCapturedDatabase(std::string_view database) const;
 
+  // Moves whenever what OnTableMap would answer may have changed (a schema loaded, replayed,
+  // changed by a statement or built from a map): the decoder's TABLE_MAP cache key
+  // (EventDecoder::SetTableMapHook).
+  uint64_t generation() const { return generation_; }
+
   const Catalog& catalog() const { return catalog_; }
   const SchemaTrackerOptions& options() const { return options_; }
 
@@ -126,6 +131,7 @@ class SchemaTracker {
   // Tables already warned about (mode warn) at their current schema, to warn once.
   std::set<event::TableId> warned_;
   std::vector<SchemaChangeRecord> pending_;
+  uint64_t generation_ = 0;
 };
 
 }  // namespace tributary::schema

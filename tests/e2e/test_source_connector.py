@@ -209,6 +209,9 @@ def test_schemas_disabled_gives_bare_json(tributary_bin, tmp_path, workspace):
     maps = pathlib.Path(f"/proc/{conn.proc.pid}/maps").read_text()
     if "source connectors: mimalloc preloaded" in version:
         assert "libmimalloc" in maps
+    # ... under its own name, not the "exe" of /proc/self/exe (ps, top).
+    comm = pathlib.Path(f"/proc/{conn.proc.pid}/comm").read_text().strip()
+    assert comm == pathlib.Path(tributary_bin).name[:15], comm
     assert conn.stop() == 0
 
 
