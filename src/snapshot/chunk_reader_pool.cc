@@ -75,7 +75,7 @@ void ChunkReaderPool::Cancel() {
   std::unique_lock lock(mu_);
   for (auto& [seq, slot] : slots_) slot->stop.request_stop();
   queue_.clear();
-  next_view_ = next_seq_;  // nobody waits for a cancelled job's view
+  next_view_ = next_prepare_ = next_seq_;  // nobody waits for a cancelled job's turn
   cv_.notify_all();
   auto idle = [&] {
     return std::none_of(slots_.begin(), slots_.end(),
@@ -146,29 +146,50 @@ void ChunkReaderPool::WorkerLoop(std::stop_token worker_stop) {
         return (next_view_ >= seq && (!apart || reading_ == 0)) || job_stop.stop_requested();
       });
     }
-    const bool abandoned = job_stop.stop_requested() || worker_stop.stop_requested();
-    if (view.ok() && abandoned) view = Status::Unavailable("snapshot reader: chunk abandoned");
+    auto abandoned = [&] { return job_stop.stop_requested() || worker_stop.stop_requested(); };
+    if (view.ok() && abandoned()) view = Status::Unavailable("snapshot reader: chunk abandoned");
     if (view.ok()) view = slot->job->OpenView(*conn);
-    {
-      std::unique_lock lock(mu_);
+    bool counted = false;  // in reading_
+    if (!apart) {
+      // Prepare in the view's turn: the next job's OpenView waits for it.
+      if (view.ok() && abandoned()) view = Status::Unavailable("snapshot reader: chunk abandoned");
+      if (view.ok()) view = slot->job->Prepare(*conn);
+      std::lock_guard lock(mu_);
       next_view_ = std::max(next_view_, seq + 1);
       slot->view_done = true;
       slot->view_status = view;
-      if (apart) {
+      cv_.notify_all();
+    } else {
+      {
+        std::unique_lock lock(mu_);
+        next_view_ = std::max(next_view_, seq + 1);
         --views_pending_;
+        cv_.notify_all();
         if (view.ok()) {
-          // The batch's views first: no FTWRL may wait for this read.
-          cv_.notify_all();
-          cv_.wait(lock, worker_stop,
-                   [&] { return views_pending_ == 0 || job_stop.stop_requested(); });
+          // The batch's views first: no FTWRL may wait for this job's statements. A job
+          // of the batch already past this point closed the batch (views wait for it).
+          cv_.wait(lock, worker_stop, [&] {
+            return views_pending_ == 0 || reading_ > 0 || job_stop.stop_requested();
+          });
           ++reading_;
+          counted = true;
+          cv_.notify_all();
         }
+        // Prepare in submission order; this job holds no table while it waits.
+        cv_.wait(lock, worker_stop,
+                 [&] { return next_prepare_ >= seq || job_stop.stop_requested(); });
       }
+      if (view.ok() && abandoned()) view = Status::Unavailable("snapshot reader: chunk abandoned");
+      if (view.ok()) view = slot->job->Prepare(*conn);
+      std::lock_guard lock(mu_);
+      next_prepare_ = std::max(next_prepare_, seq + 1);
+      slot->view_done = true;
+      slot->view_status = view;
       cv_.notify_all();
     }
     Status status = view;
     if (status.ok()) status = slot->job->Read(*conn, job_stop);
-    if (apart && view.ok()) {
+    if (counted) {
       std::lock_guard lock(mu_);
       --reading_;
       cv_.notify_all();

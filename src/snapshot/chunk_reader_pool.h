@@ -3,17 +3,30 @@
 //
 // A chunk is read in its own consistent view at a binlog position S, and the connector
 // emits chunk i at S_i of the stream, in chunk order, so the views must be opened in chunk
-// order (S_1 <= S_2 <= ...): a job runs in two phases, OpenView() strictly in submission
-// order across all workers (job i's starts after job i-1's returned), then Read()
-// concurrently with the other jobs. What a job reads and where its results go is the
-// job's business (the connector's source_snapshot.cc); the pool orders, runs, cancels.
+// order (S_1 <= S_2 <= ...): a job runs in three phases, OpenView() strictly in submission
+// order across all workers (job i's starts after job i-1's returned), Prepare() in
+// submission order too (job i's after job i-1's returned: a chunk's range may start where
+// the previous chunk's ends), then Read() concurrently with the other jobs. What a job
+// reads and where its results go is the job's business (the connector's
+// source_snapshot.cc); the pool orders, runs, cancels.
+//
+// Tables are first touched in Prepare(), never in OpenView(): a transaction that read a
+// table holds the table's metadata lock until it ends, and a worker holding one must not
+// wait for another worker's statement. Another client's LOCK TABLES WRITE or DDL queued
+// for that lock makes every later statement on the table wait behind it; if a worker kept
+// the lock while waiting for such a statement of another worker, neither would ever be
+// granted (the server sees only the lock queue, not the wait in this process). So a job
+// that ran Prepare() goes on to Read() without waiting for anyone, and waits for its
+// turn to Prepare() (job i-1's Prepare) before it reads any table.
 //
 // Views apart from reads (PoolOptions::views_apart_from_reads, the lock method): a view
 // opened under FLUSH TABLES WITH READ LOCK must not wait for a SELECT still running on
 // another worker (FTWRL waits for running statements while it already blocks every
-// writer of the server). Then OpenView() runs only while no job is in Read(), and a
-// Read() starts only while no taken job still waits to open its view: views open in a
-// batch, then the batch's reads run in parallel.
+// writer of the server). Then OpenView() runs only while no job is in Prepare() or
+// Read(), and those start only once no taken job still waits to open its view: views
+// open in a batch (holding no table), then the batch's jobs seek and read. Without it,
+// Prepare() runs right after the job's OpenView(), in the same turn (job i+1's OpenView
+// starts after job i's Prepare returned).
 //
 // Errors: a job's Status is kept and returned by WaitView()/WaitDone() for that job; a
 // worker whose job failed drops its connection (any open view with it) and connects
@@ -54,11 +67,15 @@ namespace tributary::snapshot {
 class ChunkJob {
  public:
   virtual ~ChunkJob() = default;
-  // Opens the chunk's consistent view on `conn` (in submission order across workers).
+  // Opens the chunk's consistent view on `conn` (in submission order across workers),
+  // touching no table (see above).
   virtual Status OpenView(mysql::SqlConnection& conn) = 0;
+  // The view's first statements on tables (the connector: the chunk's boundary seek), in
+  // submission order, after this job's OpenView succeeded; Read follows without a wait.
+  virtual Status Prepare(mysql::SqlConnection&) { return Status::Ok(); }
   // Reads the chunk inside the view and ends the view (COMMIT/ROLLBACK); returns early
   // when `stop` is requested (Cancel(), the pool's destruction). Runs only when OpenView
-  // succeeded.
+  // and Prepare succeeded.
   virtual Status Read(mysql::SqlConnection& conn, std::stop_token stop) = 0;
 };
 
@@ -83,9 +100,9 @@ class ChunkReaderPool {
   // bounds how many jobs it keeps in flight (in_flight()).
   uint64_t Submit(std::shared_ptr<ChunkJob> job);
 
-  // Waits until job `seq`'s OpenView() returned; its Status. Unavailable when `stop` is
-  // requested first; NotFound for a sequence not in flight (cancelled, or done and
-  // waited for).
+  // Waits until job `seq`'s OpenView() and Prepare() returned; their Status. Unavailable
+  // when `stop` is requested first; NotFound for a sequence not in flight (cancelled, or
+  // done and waited for).
   Status WaitView(uint64_t seq, std::stop_token stop);
 
   // Waits until job `seq` is done; its Status (OpenView's failure, or Read's). The job is
@@ -109,7 +126,7 @@ class ChunkReaderPool {
   struct Slot {
     std::shared_ptr<ChunkJob> job;
     std::stop_source stop;
-    bool view_done = false;
+    bool view_done = false;  // OpenView and Prepare returned
     bool done = false;
     bool running = false;  // a worker holds it
     uint64_t connection_id = 0;  // the server's id of that worker's connection (0: none)
@@ -127,8 +144,10 @@ class ChunkReaderPool {
   std::map<uint64_t, std::shared_ptr<Slot>> slots_;  // in flight, by sequence
   std::deque<uint64_t> queue_;                       // submitted, not yet taken by a worker
   uint64_t next_seq_ = 1;
-  uint64_t next_view_ = 1;  // the sequence whose OpenView may run now
-  // views_apart_from_reads: jobs taken whose OpenView has not returned; jobs in Read().
+  uint64_t next_view_ = 1;     // the sequence whose OpenView may run now
+  uint64_t next_prepare_ = 1;  // the sequence whose Prepare may run now
+  // views_apart_from_reads: jobs taken whose OpenView has not returned; jobs in Prepare()
+  // or Read().
   int views_pending_ = 0;
   int reading_ = 0;
   uint64_t queries_killed_ = 0;

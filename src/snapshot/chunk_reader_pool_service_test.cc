@@ -228,6 +228,12 @@ class TimedJob : public ChunkJob {
     view_end = Clock::now();
     return s;
   }
+  Status Prepare(mysql::SqlConnection& conn) override {
+    prepare_start = Clock::now();
+    Status s = conn.Execute("SELECT SLEEP(0.005)");
+    prepare_end = Clock::now();
+    return s;
+  }
   Status Read(mysql::SqlConnection& conn, std::stop_token) override {
     read_start = Clock::now();
     Status s = conn.Execute("SELECT SLEEP(0.08)");  // a query running on the server
@@ -235,7 +241,7 @@ class TimedJob : public ChunkJob {
     (void)conn.Execute("COMMIT");
     return s;
   }
-  Clock::time_point view_start, view_end, read_start, read_end;
+  Clock::time_point view_start, view_end, prepare_start, prepare_end, read_start, read_end;
 };
 
 // The lock method's rule: no view is opened while a reader's query runs (FLUSH TABLES
@@ -269,16 +275,89 @@ TEST_F(ChunkReaderPoolServiceTest, ViewsApartFromReadsNeverOverlapAQuery) {
       const auto& r = *jobs[j];
       EXPECT_FALSE(v.view_start < r.read_end && r.read_start < v.view_end)
           << "view " << i << " opened while read " << j << " ran";
+      EXPECT_FALSE(v.view_start < r.prepare_end && r.prepare_start < v.view_end)
+          << "view " << i << " opened while prepare " << j << " ran";
       if (i < j && jobs[i]->read_start < jobs[j]->read_end &&
           jobs[j]->read_start < jobs[i]->read_end) {
         ++overlapping_reads;
       }
     }
-    EXPECT_LE(jobs[i]->view_end, jobs[i]->read_start);
+    EXPECT_LE(jobs[i]->view_end, jobs[i]->prepare_start);
+    EXPECT_LE(jobs[i]->prepare_end, jobs[i]->read_start);
+    if (i > 0) {
+      EXPECT_LE(jobs[i - 1]->prepare_end, jobs[i]->prepare_start) << "prepare " << i;
+    }
   }
   EXPECT_GT(overlapping_reads, 4) << "reads ran one at a time";
   // 12 reads of 80 ms: one at a time would take ≥ 0.96 s.
   EXPECT_LT(secs, 0.9);
+}
+
+// A view that touches no table, and a Prepare that reads the table (the connector's
+// boundary seek, which keeps the table's metadata lock until the view ends). `hold_ms`:
+// the view takes that long (a FLUSH TABLES WITH READ LOCK waiting its turn).
+class TableJob : public ChunkJob {
+ public:
+  TableJob(std::string table, int hold_ms) : table_(std::move(table)), hold_ms_(hold_ms) {}
+  Status OpenView(mysql::SqlConnection& conn) override {
+    Status s = conn.Execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
+    view_opened = true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(hold_ms_));
+    return s;
+  }
+  Status Prepare(mysql::SqlConnection& conn) override {
+    auto n = conn.QueryValue("SELECT COUNT(*) FROM " + table_);
+    if (!n) return n.error();
+    count = n->has_value() ? std::stoll(**n) : -1;
+    return Status::Ok();
+  }
+  Status Read(mysql::SqlConnection& conn, std::stop_token) override {
+    return conn.Execute("COMMIT");
+  }
+  std::atomic<bool> view_opened{false};
+  int64_t count = -1;
+
+ private:
+  std::string table_;
+  int hold_ms_;
+};
+
+// Another client's LOCK TABLES t WRITE (or DDL) while a batch of views opens: it waits
+// for every session holding t, and later statements on t wait behind it. A job of the
+// batch that had read t would hold it while waiting for the next job's view, whose
+// statement on t (or FTWRL) waits behind the LOCK TABLES: neither would ever be granted.
+// Jobs read tables only in Prepare, after the batch's views: the lock is granted at once.
+TEST_F(ChunkReaderPoolServiceTest, ABatchWaitingForItsViewsHoldsNoTable) {
+  PoolOptions options;
+  options.views_apart_from_reads = true;
+  ChunkReaderPool pool(2, Connector(), options);
+  ASSERT_TRUE(conn_->Execute("INSERT INTO " + db_ + ".t VALUES (1), (2), (3)").ok());
+  auto first = std::make_shared<TableJob>(db_ + ".t", 0);
+  auto second = std::make_shared<TableJob>(db_ + ".t", 1500);  // a slow view
+  uint64_t s1 = pool.Submit(first);
+  uint64_t s2 = pool.Submit(second);
+  // Both views are open, the second still "taking its lock".
+  for (int i = 0; i < 500 && !second->view_opened; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  ASSERT_TRUE(second->view_opened);
+  auto c = mysql::SqlConnection::Connect(AdminOptions());
+  ASSERT_TRUE(c) << c.error().ToString();
+  auto& other = **c;
+  ASSERT_TRUE(other.Execute("SET SESSION lock_wait_timeout = 5").ok());
+  auto t = std::chrono::steady_clock::now();
+  Status locked = other.Execute("LOCK TABLES " + db_ + ".t WRITE");
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+  ASSERT_TRUE(locked.ok()) << locked.ToString();
+  EXPECT_LT(secs, 1.0) << "LOCK TABLES waited for a job that held the table";
+  ASSERT_TRUE(other.Execute("INSERT INTO " + db_ + ".t VALUES (4)").ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ASSERT_TRUE(other.Execute("UNLOCK TABLES").ok());
+  // The jobs waited behind the lock, in their views taken before the insert.
+  EXPECT_TRUE(pool.WaitDone(s1, {}).ok());
+  EXPECT_TRUE(pool.WaitDone(s2, {}).ok());
+  EXPECT_EQ(first->count, 3);
+  EXPECT_EQ(second->count, 3);
 }
 
 // A statement the server holds (here SLEEP; in production FLUSH TABLES WITH READ LOCK
