@@ -17,6 +17,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <atomic>
 #include <functional>
 #include <limits>
 #include <optional>
@@ -860,11 +861,15 @@ Status MySqlSource::Impl::SnapshotStep(BinlogStream& stream, ResumeSkipper& skip
 //   is the table's tail, read as with one reader (LIMIT n+1: an extra row says the table
 //   goes on, else its last row carries the closing marker); chunks queued behind a tail
 //   find nothing to read (past_end) and are dropped.
-// - Views in chunk order: the pool runs OpenView (view + seek) of chunk i only after
-//   chunk i-1's returned, so S_1 <= S_2 <= ... (the lock method: each worker takes its
-//   brief FTWRL in turn); rows are read and encoded in parallel, each chunk into its own
-//   buffer. At most N chunks are in flight, each about ReadAheadChunkBytes() encoded
-//   (chunk rows follow the encoded size of the chunks before).
+// - Views in chunk order: the pool runs OpenView (the view) of chunk i only after chunk
+//   i-1's returned, so S_1 <= S_2 <= ... (the lock method: each worker takes its brief
+//   FTWRL in turn), and Prepare (the seek, the view's first read of the table) of chunk i
+//   only after chunk i-1's; a worker that read the table never waits for another one
+//   (snapshot/chunk_reader_pool.h: another client's LOCK TABLES or DDL queued behind it
+//   would hold up the other worker's seek, and so itself, for good). Rows are read and
+//   encoded in parallel, each chunk into its own buffer. At most N chunks are in flight,
+//   each about ReadAheadChunkBytes() encoded (chunk rows follow the encoded size of the
+//   chunks before).
 // - Emission strictly in chunk order, here: wait for the oldest chunk's view; check that
 //   the stream has not passed its position S (it can have: a paused incremental snapshot,
 //   or a transaction seen in the binlog before its commit was visible to the view; then
@@ -895,12 +900,15 @@ struct MySqlSource::Impl::ReadAheadChunk final : snapshot::ChunkJob {
   bool table_start = false;  // the table's first chunk
   uint64_t seq = 0;          // the pool's
   // The chunk before this one (nullptr: this one starts at `lo`). Read, then released, by
-  // OpenView, which the pool runs after the previous chunk's OpenView returned.
+  // Prepare, which the pool runs after the previous chunk's Prepare returned.
   std::shared_ptr<ReadAheadChunk> previous;
 
-  // Written by OpenView; read by the connector's thread after WaitView, and by the next
-  // chunk's OpenView.
-  bool opened = false;             // OpenView succeeded
+  // Set when Prepare returned. The next chunk's OpenView may come before that (the lock
+  // method opens a batch's views before the batch's seeks) or after (the view method).
+  std::atomic<bool> prepared{false};
+  // Written by OpenView and Prepare; read by the connector's thread after WaitView, and
+  // by the next chunk's OpenView (once `prepared`) and Prepare.
+  bool opened = false;             // OpenView and Prepare succeeded
   bool past_end = false;           // nothing to read: the table ended before this chunk
   std::optional<std::string> lo;   // rows with key > lo (nullopt: from the start)
   std::optional<std::string> hi;   // ... and <= hi; nullopt: the table's tail, `limit` rows
@@ -912,22 +920,47 @@ struct MySqlSource::Impl::ReadAheadChunk final : snapshot::ChunkJob {
   uint64_t row_bytes = 0;      // row data read
   uint64_t encoded_bytes = 0;  // keys and values encoded
 
+  // The view alone: no table is read here (the pool's rule: a worker holding a table's
+  // metadata lock must not wait for another worker's view, which can wait behind another
+  // client's LOCK TABLES or DDL queued for that lock). When the chunk before is known to
+  // end the table already, no view is taken.
+  Status OpenView(mysql::SqlConnection& conn) override {
+    if (previous && previous->prepared.load(std::memory_order_acquire)) {
+      if (!previous->opened) return Status::Unavailable("snapshot reader: the chunk before failed");
+      if (previous->past_end || !previous->hi) {
+        previous.reset();
+        past_end = true;  // the table's tail is before this chunk
+        opened = true;
+        return Status::Ok();
+      }
+    }
+    auto view = OpenConsistentView(conn, lock, lock_timeout_ms);
+    if (!view) return view.error();
+    at = *view;
+    return Status::Ok();
+  }
+
   // The chunk's range starts where the previous one ends; its end is found by an index
   // seek inside the view (the key of its `limit`-th row, when a row follows it).
-  Status OpenView(mysql::SqlConnection& conn) override {
+  Status Prepare(mysql::SqlConnection& conn) override {
+    Status s = Bound(conn);
+    prepared.store(true, std::memory_order_release);
+    return s;
+  }
+
+  Status Bound(mysql::SqlConnection& conn) {
+    if (past_end) return Status::Ok();  // known by OpenView
     if (previous) {
       std::shared_ptr<ReadAheadChunk> p = std::move(previous);
       if (!p->opened) return Status::Unavailable("snapshot reader: the chunk before failed");
       if (p->past_end || !p->hi) {
-        past_end = true;  // the table's tail is before this chunk
+        (void)conn.Execute("ROLLBACK");  // the view goes unused
+        past_end = true;
         opened = true;
         return Status::Ok();
       }
       lo = p->hi;
     }
-    auto view = OpenConsistentView(conn, lock, lock_timeout_ms);
-    if (!view) return view.error();
-    at = *view;
     snapshot::ChunkSpec seek = spec;
     seek.table = keys_schema.get();
     seek.after_key = lo;
@@ -1166,6 +1199,11 @@ Status MySqlSource::Impl::ReadAheadChunkStep(BinlogStream& stream, ResumeSkipper
   const auto t0 = Clock::now();
   Status view = snap_pool->WaitView(chunk->seq, stop);
   if (stop.stop_requested()) return stopping();
+  if (IsTableDefinitionChanged(view)) {
+    // The table changed after the view was taken (before its seek): newer views read it.
+    DropReadAhead();
+    return Status::Ok();
+  }
   if (!view.ok()) return fall_back(view, what + " (reader thread)");
   if (chunk->past_end) {
     // The chunk before was the table's tail, which went on (more rows than when it was
