@@ -898,6 +898,7 @@ struct MySqlSource::Impl::ReadAheadChunk final : snapshot::ChunkJob {
   bool first_table = false;
   bool last_table = false;
   bool table_start = false;  // the table's first chunk
+  bool alone = false;        // no chunk is queued behind this one (FillReadAhead)
   uint64_t seq = 0;          // the pool's
   // The chunk before this one (nullptr: this one starts at `lo`). Read, then released, by
   // Prepare, which the pool runs after the previous chunk's Prepare returned.
@@ -1081,11 +1082,12 @@ void MySqlSource::Impl::DropReadAhead() {
 }
 
 Status MySqlSource::Impl::FillReadAhead() {
+  const bool views_apart = !(mariadb && snapshot_method != "lock");  // the lock method
   if (!snap_pool) {
     // The lock method: no FLUSH TABLES WITH READ LOCK while a reader's SELECT runs (it
     // would wait for it, blocking the server's writers meanwhile): views in batches.
     snapshot::PoolOptions po;
-    po.views_apart_from_reads = !(mariadb && snapshot_method != "lock");
+    po.views_apart_from_reads = views_apart;
     snap_pool = std::make_unique<snapshot::ChunkReaderPool>(
         snapshot_threads, [options = binlog] { return ConnectSnapshotSession(options); }, po);
     spdlog::info("snapshot: {} reader threads read chunks ahead (snapshot.max.threads){}",
@@ -1095,6 +1097,7 @@ Status MySqlSource::Impl::FillReadAhead() {
                                            : "");
   }
   while (read_ahead.size() < static_cast<size_t>(snapshot_threads)) {
+    if (!read_ahead.empty() && read_ahead.back()->alone) break;
     auto chunk = std::make_shared<ReadAheadChunk>();
     if (read_ahead.empty()) {
       // The first chunk in flight starts where the stored state is.
@@ -1129,8 +1132,15 @@ Status MySqlSource::Impl::FillReadAhead() {
       chunk->limit = plan.limit;
       chunk->lo = snap->after_key;
       chunk->table_start = table_start;
+      // The lock method opens a batch's views before their seeks (snapshot/
+      // chunk_reader_pool.h), so a chunk queued behind the table's tail would cost a FLUSH
+      // TABLES WITH READ LOCK for nothing: a table the server estimates at half a chunk or
+      // less starts with one chunk in flight (if it goes on, the next ones are read ahead
+      // as usual).
+      chunk->alone = table_start && views_apart &&
+                     progress->figures().rows_estimated <= plan.limit / 2;
     } else {
-      // The next ones start where the chunk before them ends (their OpenView knows).
+      // The next ones start where the chunk before them ends (their Prepare knows).
       const ReadAheadChunk& back = *read_ahead.back();
       chunk->id = back.id;
       chunk->schema = back.schema;
@@ -1149,7 +1159,7 @@ Status MySqlSource::Impl::FillReadAhead() {
     chunk->spec.table = chunk->schema.get();
     chunk->options = &enc_options;
     chunk->limiter = limiter.get();
-    chunk->lock = !(mariadb && snapshot_method != "lock");
+    chunk->lock = views_apart;
     chunk->lock_timeout_ms = lock_timeout_ms;
     chunk->incremental = snap->kind == snapshot::SnapshotKind::kIncremental;
     chunk->first_table = snap->first_table();
