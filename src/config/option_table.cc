@@ -886,7 +886,7 @@ std::vector<OptionDef> BuildTable() {
        .min = 0,
        .applies = kSource,
        .group = "MySQL source: runtime",
-       .doc = "Bound of that buffer in bytes (0: Tributary's default of 64 MiB)."},
+       .doc = "Bound of that buffer in bytes (0: Tributary's default of 16 MiB)."},
       {.name = "poll.interval.ms",
        .type = T::kLong,
        .default_value = "500",
