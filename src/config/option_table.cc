@@ -325,7 +325,7 @@ std::vector<OptionDef> BuildTable() {
        .doc = "Producer settings passed to librdkafka (`producer.override.compression.type"
               "=zstd`). Java-only settings are reported as warnings when the connector starts. "
               "Batches are lz4-compressed unless `compression.type` is set (Kafka Connect's "
-              "default is `none`)."},
+              "default is `none`); a source's `linger.ms` is 20 unless set (Kafka's is 5)."},
       {.name = "consumer.override.*",
        .applies = kSink,
        .group = "Kafka client",

@@ -147,6 +147,13 @@ Status MySqlSource::Impl::ConnectKafka(std::stop_token stop) {
   }
   kafka::ProducerOptions po;
   po.client = producer_config;
+  if (!po.client.Has("linger.ms") && !po.client.Has("queue.buffering.max.ms")) {
+    // 20 ms rather than librdkafka's (and Kafka Connect's) 5: fewer, larger batches. At
+    // 5k txn/s on this project's 2-core machine the commit -> ack p99 fell from 89-194 ms
+    // to 22 ms (p50 3 -> 11 ms), a 5M-row snapshot ran 7-13 % faster on 15 % less CPU, the
+    // backlog rate did not move (docs/benchmarks.md). The offsets store keeps its own.
+    po.client.Set("linger.ms", "20");
+  }
   if (exactly_once) po.transactional_id = fmt::format("tributary-{}-{}", name, server);
   po.queue_max_messages = static_cast<int>(std::max<int64_t>(cfg.GetLong("max.queue.size"), 1000));
   // 16 MiB unless set: with schemas on, 8192 wide records filled 30 MB more of the
