@@ -158,8 +158,13 @@ Status MySqlSource::Impl::ConnectKafka(std::stop_token stop) {
   po.queue_max_messages = static_cast<int>(std::max<int64_t>(cfg.GetLong("max.queue.size"), 1000));
   // 16 MiB unless set: with schemas on, 8192 wide records filled 30 MB more of the
   // connector's memory than 16 MiB did, at the same rate (docs/benchmarks.md).
+  // Never below two of the largest records allowed: librdkafka refuses a record larger
+  // than the whole queue even when it is empty.
   const int64_t qb = cfg.GetLong("max.queue.size.in.bytes");
-  po.queue_max_kbytes = static_cast<int>(qb > 0 ? std::max<int64_t>(qb / 1024, 1024) : 16384);
+  const int64_t floor_kb = static_cast<int64_t>(2 * max_record_bytes / 1024 + 1);
+  po.queue_max_kbytes = static_cast<int>(std::min<int64_t>(
+      std::max<int64_t>(qb > 0 ? qb / 1024 : 16384, std::max<int64_t>(1024, floor_kb)),
+      2097151));  // librdkafka's limit
   // Wakes a snapshot chunk waiting for its records' acknowledgement (ChunkDone).
   po.on_acked = [this](uint64_t) { ack_wait.Notify(); };
   auto p = kafka::Producer::Open(std::move(po));
@@ -1062,7 +1067,13 @@ Status MySqlSource::Impl::Stream(std::stop_token stop) {
 Status MySqlSource::Impl::Finish(Status status) {
   if (producer) {
     if (exactly_once) {
-      if (kafka_txn_uncovered || kafka_txn_dropped) {
+      if (kafka_commit_pending) {
+        // A commit whose outcome is unknown: nothing may commit after it; the restart
+        // resolves it (the broker aborts it or it completed) and resumes from there.
+        spdlog::info("exactly-once: stopping with a Kafka commit unresolved; the restart "
+                     "resumes at the last commit it can confirm");
+        AbortKafkaTransaction();
+      } else if (kafka_txn_uncovered || kafka_txn_dropped) {
         // Stopped in the middle of a snapshot chunk (its records go with the transaction),
         // or after an abort that was not sent again: the restart resumes at the last commit.
         spdlog::info("exactly-once: stopping with {}; the restart sends it again from the "

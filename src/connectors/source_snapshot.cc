@@ -43,10 +43,10 @@ using source_detail::SleepFor;
 
 namespace {
 
-// MySQL error 1412: the table changed after the chunk's view was taken.
+// MySQL error 1412 (ER_TABLE_DEF_CHANGED): the table changed after the chunk's view was
+// taken. SqlConnection and RowReader report server errors as "server error <code>: ".
 bool IsTableDefinitionChanged(const Status& s) {
-  return s.message().find("1412") != std::string::npos ||
-         s.message().find("definition has changed") != std::string::npos;
+  return s.message().find("server error 1412:") != std::string::npos;
 }
 
 std::string TableName(const event::TableId& id) { return id.database + "." + id.table; }
@@ -1211,7 +1211,15 @@ Status MySqlSource::Impl::ReadAheadChunkStep(BinlogStream& stream, ResumeSkipper
   if (stop.stop_requested()) return stopping();
   if (IsTableDefinitionChanged(view)) {
     // The table changed after the view was taken (before its seek): newer views read it.
+    // Counted with the views found behind the stream: after 100 in a row, the one-thread
+    // way reads the next chunk (it retries in its own views, and fails if the table
+    // cannot be read).
     DropReadAhead();
+    if (++view_retakes >= 100) {
+      view_retakes = 0;
+      sequential_chunks = 1;
+    }
+    SleepFor(milliseconds(1), stop);
     return Status::Ok();
   }
   if (!view.ok()) return fall_back(view, what + " (reader thread)");

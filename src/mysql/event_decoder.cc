@@ -497,6 +497,7 @@ Result<DecodedEvent> EventDecoder::Decode(std::span<const std::byte> bytes, uint
     format_ = *fde;
     has_format_ = true;
     tables_.clear();
+    table_map_cache_.clear();
     DecodedEvent ev;
     ev.header = *header;
     ev.offset = offset;

@@ -342,6 +342,19 @@ def test_initial_snapshot_under_concurrent_writes_equals_the_table(tributary_bin
 
 # ----------------------------------------------------------------------------- 2. kill -9
 
+def r_counts_of_every_row(records, rows):
+    """How many `r` records each id 1..rows got; fails if a record is not `r` or a row has
+    none."""
+    counts = {}
+    for m in records:
+        k, v = decode(m)
+        assert payload(v)["op"] == "r"
+        counts[payload(k)["id"]] = counts.get(payload(k)["id"], 0) + 1
+    missing = [i for i in range(1, rows + 1) if i not in counts]
+    assert not missing, f"{len(missing)} rows lost, e.g. {missing[:5]}"
+    return counts
+
+
 def kill_9_during_snapshot(tributary_bin, tmp_path, workspace, watch, *, seed, unacked_chunks,
                            extra=None, each_run=None, label="kill -9"):
     """Snapshots a 200k-row table in 1024-row chunks, kill -9 up to three times mid-snapshot,
@@ -386,13 +399,7 @@ def kill_9_during_snapshot(tributary_bin, tmp_path, workspace, watch, *, seed, u
     wait_snapshot_done(conn, cfg, watcher, timeout=180)
     assert "snapshot" in conn.stderr()
     records, _ = read_topic(f"{prefix}.{db}.big", expect=rows, timeout=120)
-    counts = {}
-    for m in records:
-        k, v = decode(m)
-        assert payload(v)["op"] == "r"
-        counts[payload(k)["id"]] = counts.get(payload(k)["id"], 0) + 1
-    missing = [i for i in range(1, rows + 1) if i not in counts]
-    assert not missing, f"{len(missing)} rows lost, e.g. {missing[:5]}"
+    counts = r_counts_of_every_row(records, rows)
     duplicates = sum(c - 1 for c in counts.values())
     print(f"{label} x{kills}: {len(records)} r records for {rows} rows, {duplicates} duplicates, "
           f"offset totals at kill {progress}")
@@ -444,13 +451,7 @@ def test_exactly_once_stops_mid_chunk_commit_no_partial_chunk(tributary_bin, tmp
     wait_for("the snapshot to complete", lambda: DONE_LOG.search(conn.stderr()), conn, 120)
     records, _ = read_topic(f"{prefix}.{db}.big", expect=rows, timeout=60,
                             isolation="read_committed")
-    counts = {}
-    for m in records:
-        k, v = decode(m)
-        assert payload(v)["op"] == "r"
-        counts[payload(k)["id"]] = counts.get(payload(k)["id"], 0) + 1
-    missing = [i for i in range(1, rows + 1) if i not in counts]
-    assert not missing, f"{len(missing)} rows lost, e.g. {missing[:5]}"
+    counts = r_counts_of_every_row(records, rows)
     twice = [i for i, c in counts.items() if c > 1]
     assert not twice, (f"{len(twice)} rows seen more than once by read_committed after "
                        f"{stops} stops, e.g. {sorted(twice)[:5]}")
