@@ -1067,20 +1067,17 @@ Status MySqlSource::Impl::Stream(std::stop_token stop) {
 Status MySqlSource::Impl::Finish(Status status) {
   if (producer) {
     if (exactly_once) {
-      if (kafka_commit_pending) {
-        // A commit whose outcome is unknown: nothing may commit after it; the restart
-        // resolves it (the broker aborts it or it completed) and resumes from there.
-        spdlog::info("exactly-once: stopping with a Kafka commit unresolved; the restart "
-                     "resumes at the last commit it can confirm");
-        AbortKafkaTransaction();
-      } else if (kafka_txn_uncovered || kafka_txn_dropped) {
-        // Stopped in the middle of a snapshot chunk (its records go with the transaction),
-        // or after an abort that was not sent again: the restart resumes at the last commit.
-        spdlog::info("exactly-once: stopping with {}; the restart sends it again from the "
-                     "last commit",
-                     kafka_txn_uncovered ? "part of a snapshot chunk in the Kafka transaction "
-                                           "(aborted)"
-                                         : "an aborted Kafka transaction");
+      // Nothing may commit after a commit whose outcome is unknown (the restart resolves
+      // it), with part of a snapshot chunk in the transaction, or after an abort whose
+      // records were not sent again: the restart resumes at the last commit.
+      const char* no_commit = kafka_commit_pending  ? "a Kafka commit unresolved"
+                              : kafka_txn_uncovered ? "part of a snapshot chunk in the Kafka "
+                                                      "transaction (aborted)"
+                              : kafka_txn_dropped   ? "an aborted Kafka transaction"
+                                                    : nullptr;
+      if (no_commit != nullptr) {
+        spdlog::info("exactly-once: stopping with {}; the restart resumes at the last commit",
+                     no_commit);
         AbortKafkaTransaction();
       } else if (status.ok() && offsets) {
         if (Status s = CommitKafkaTransaction(); !s.ok()) status = s;

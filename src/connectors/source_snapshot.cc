@@ -1198,6 +1198,18 @@ Status MySqlSource::Impl::ReadAheadChunkStep(BinlogStream& stream, ResumeSkipper
     sequential_chunks = 1;
     return Status::Ok();
   };
+  // The chunks in flight go and are read again in newer views; after 100 such retakes in
+  // a row, the one-thread way reads the next chunk (it retries in its own views, and fails
+  // if the table cannot be read).
+  auto retake = [&] {
+    DropReadAhead();
+    if (++view_retakes >= 100) {
+      view_retakes = 0;
+      sequential_chunks = 1;
+    }
+    SleepFor(milliseconds(1), stop);
+    return Status::Ok();
+  };
   if (Status s = OpenSnapshotConnection(); !s.ok()) return s;
   if (Status s = FillReadAhead(); !s.ok()) {
     if (stop.stop_requested()) return stopping();
@@ -1211,16 +1223,7 @@ Status MySqlSource::Impl::ReadAheadChunkStep(BinlogStream& stream, ResumeSkipper
   if (stop.stop_requested()) return stopping();
   if (IsTableDefinitionChanged(view)) {
     // The table changed after the view was taken (before its seek): newer views read it.
-    // Counted with the views found behind the stream: after 100 in a row, the one-thread
-    // way reads the next chunk (it retries in its own views, and fails if the table
-    // cannot be read).
-    DropReadAhead();
-    if (++view_retakes >= 100) {
-      view_retakes = 0;
-      sequential_chunks = 1;
-    }
-    SleepFor(milliseconds(1), stop);
-    return Status::Ok();
+    return retake();
   }
   if (!view.ok()) return fall_back(view, what + " (reader thread)");
   if (chunk->past_end) {
@@ -1232,13 +1235,7 @@ Status MySqlSource::Impl::ReadAheadChunkStep(BinlogStream& stream, ResumeSkipper
   const BinlogPosition here{stream_file, stream_pos, "", 0, false};
   if (ComparePositions(chunk->at, here) < 0) {
     // The stream already handled events after this view: read again in newer views.
-    DropReadAhead();
-    if (++view_retakes >= 100) {
-      view_retakes = 0;
-      sequential_chunks = 1;  // the one-thread way retries until the view is not behind
-    }
-    SleepFor(milliseconds(1), stop);
-    return Status::Ok();
+    return retake();
   }
   view_retakes = 0;
   // The stream up to the view's position: the schema and signals of that moment.

@@ -683,15 +683,15 @@ Result<DecodedEvent> EventDecoder::DecodeBody(const EventHeader& header,
       const uint8_t post_header = format_.PostHeaderLength(EventType::kTableMap, 8);
       uint64_t generation = 0;
       CachedTableMap* cached = nullptr;
-      if (table_map_generation_ && body.size() >= 6) {
-        // The table id: 6 bytes (4 with the old 6-byte post-header), little-endian.
-        const size_t id_bytes = post_header == 6 ? 4 : 6;
-        uint64_t id = 0;
-        for (size_t i = 0; i < id_bytes; ++i) {
-          id |= static_cast<uint64_t>(std::to_integer<uint8_t>(body[i])) << (8 * i);
-        }
+      // The table id, read as DecodeTableMap reads it (4 bytes with the old 6-byte
+      // post-header); too short a body is DecodeTableMap's error to report.
+      std::optional<uint64_t> id;
+      if (table_map_generation_) {
+        if (auto read = ByteReader(body).ReadUint(post_header == 6 ? 4 : 6)) id = *read;
+      }
+      if (id) {
         generation = table_map_generation_();
-        cached = &table_map_cache_[id];
+        cached = &table_map_cache_[*id];
         if (cached->map && cached->generation == generation && cached->body.size() == body.size() &&
             std::memcmp(cached->body.data(), body.data(), body.size()) == 0) {
           tables_[cached->map->table_id] = cached->map;

@@ -146,19 +146,27 @@ void ChunkReaderPool::WorkerLoop(std::stop_token worker_stop) {
         return (next_view_ >= seq && (!apart || reading_ == 0)) || job_stop.stop_requested();
       });
     }
-    auto abandoned = [&] { return job_stop.stop_requested() || worker_stop.stop_requested(); };
-    if (view.ok() && abandoned()) view = Status::Unavailable("snapshot reader: chunk abandoned");
-    if (view.ok()) view = slot->job->OpenView(*conn);
-    bool counted = false;  // in reading_
-    if (!apart) {
-      // Prepare in the view's turn: the next job's OpenView waits for it.
-      if (view.ok() && abandoned()) view = Status::Unavailable("snapshot reader: chunk abandoned");
-      if (view.ok()) view = slot->job->Prepare(*conn);
+    // A phase runs only while the job is live and the phases before it succeeded.
+    auto run = [&](auto phase) {
+      if (view.ok() && (job_stop.stop_requested() || worker_stop.stop_requested())) {
+        view = Status::Unavailable("snapshot reader: chunk abandoned");
+      }
+      if (view.ok()) view = phase();
+    };
+    // OpenView and Prepare returned: WaitView's answer, and the turn of the next job.
+    auto publish_view = [&](uint64_t* next_turn) {
       std::lock_guard lock(mu_);
-      next_view_ = std::max(next_view_, seq + 1);
+      *next_turn = std::max(*next_turn, seq + 1);
       slot->view_done = true;
       slot->view_status = view;
       cv_.notify_all();
+    };
+    run([&] { return slot->job->OpenView(*conn); });
+    bool counted = false;  // in reading_
+    if (!apart) {
+      // Prepare in the view's turn: the next job's OpenView waits for it.
+      run([&] { return slot->job->Prepare(*conn); });
+      publish_view(&next_view_);
     } else {
       {
         std::unique_lock lock(mu_);
@@ -179,13 +187,8 @@ void ChunkReaderPool::WorkerLoop(std::stop_token worker_stop) {
         cv_.wait(lock, worker_stop,
                  [&] { return next_prepare_ >= seq || job_stop.stop_requested(); });
       }
-      if (view.ok() && abandoned()) view = Status::Unavailable("snapshot reader: chunk abandoned");
-      if (view.ok()) view = slot->job->Prepare(*conn);
-      std::lock_guard lock(mu_);
-      next_prepare_ = std::max(next_prepare_, seq + 1);
-      slot->view_done = true;
-      slot->view_status = view;
-      cv_.notify_all();
+      run([&] { return slot->job->Prepare(*conn); });
+      publish_view(&next_prepare_);
     }
     Status status = view;
     if (status.ok()) status = slot->job->Read(*conn, job_stop);
